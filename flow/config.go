@@ -1,0 +1,110 @@
+package flow
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/mcpwalk/mcpwalk/internal/record"
+)
+
+// Config is what the user asked for. Zero values mean "discover it".
+type Config struct {
+	// ServerURL is the MCP endpoint, as the user gave it.
+	ServerURL string
+	// ClientID and ClientSecret select a pre-registered client.
+	ClientID     string
+	ClientSecret string
+	// ClientMetadataURL is a Client ID Metadata Document URL to use as the
+	// client_id when the authorization server supports CIMD.
+	ClientMetadataURL string
+	// Scopes, when set, replace the scope selection strategy.
+	Scopes []string
+	// Resource overrides the RFC 8707 resource parameter.
+	Resource string
+	// CallbackPort fixes the loopback redirect port (0 = ephemeral).
+	CallbackPort int
+	// CallbackPath is the redirect URI path (default "/callback").
+	CallbackPath string
+	// Headless completes the authorize step without a browser.
+	Headless bool
+	// AuthWait bounds the wait for the browser callback (default 5m).
+	AuthWait time.Duration
+	// ProtocolVersion pins the MCP protocol revision ("" = negotiate).
+	ProtocolVersion string
+	// Calls are the MCP calls to make once connected.
+	Calls []Call
+	// MaxStepUps bounds re-authorizations during MCP calls (default 2).
+	MaxStepUps int
+	// ClientName is sent in dynamic registration (default "mcpwalk").
+	ClientName string
+	// Version is mcpwalk's version, sent as MCP clientInfo.
+	Version string
+}
+
+// Call is one MCP request to make after connecting.
+type Call struct {
+	// Method is the MCP method: tools/list, tools/call, resources/list,
+	// resources/read, resources/templates/list, prompts/list, prompts/get.
+	Method string
+	// Name is the tool or prompt name; URI the resource URI.
+	Name string
+	URI  string
+	// Args are tool arguments or prompt arguments.
+	Args map[string]any
+	// Optional calls are skipped when the server lacks the capability.
+	Optional bool
+}
+
+// ID is the step id of the call.
+func (c Call) ID() string { return StepCalls + ":" + c.Method }
+
+// Recorder gives each step its own collection of HTTP exchanges.
+type Recorder interface {
+	Begin() *record.Collector
+	End(*record.Collector) []record.Exchange
+	Snapshot(*record.Collector) []record.Exchange
+}
+
+// Secrets learns secret values so that no view ever shows them.
+type Secrets interface {
+	Secret(string)
+	String(string) string
+}
+
+// Browser opens the authorization URL for the user.
+type Browser interface {
+	Open(url string) error
+}
+
+// Receiver is a started loopback redirect listener.
+type Receiver interface {
+	RedirectURI() string
+	// Wait returns the query of the first callback.
+	Wait(ctx context.Context) (url.Values, error)
+	Close() error
+}
+
+// Listen starts a receiver on 127.0.0.1:port at path.
+type Listen func(ctx context.Context, port int, path string) (Receiver, error)
+
+// Gate is asked before each step; the TUI blocks here to step through a
+// walk. It may return an error to stop the walk.
+type Gate interface {
+	Before(ctx context.Context, step string) error
+}
+
+// Deps are the engine's only ways to reach the outside world.
+type Deps struct {
+	// HTTP is used for every request; it must record through Recorder and
+	// carry the timeouts, size limits and redirect policy.
+	HTTP     *http.Client
+	Recorder Recorder
+	Secrets  Secrets
+	Browser  Browser
+	Listen   Listen
+	Observer Observer
+	Gate     Gate
+	Now      func() time.Time
+}

@@ -1,0 +1,149 @@
+package flow
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/mcpwalk/mcpwalk/discovery"
+	"github.com/mcpwalk/mcpwalk/internal/check"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"golang.org/x/oauth2"
+)
+
+// Connect opens the MCP session through the official SDK, with the engine
+// as its OAuthHandler.
+func (e *Engine) Connect(ctx context.Context) error {
+	return e.run(ctx, StepConnect, e.connect)
+}
+
+// Session is the connected MCP session, nil before Connect.
+func (e *Engine) Session() *mcp.ClientSession { return e.session }
+
+func (e *Engine) connect(ctx context.Context, s *stepCtx) error {
+	if e.serverURL == "" {
+		canon, err := discovery.CanonicalResource(e.cfg.ServerURL)
+		if err != nil {
+			return fail("", "server URL: %v", err)
+		}
+		e.serverURL = canon
+	}
+	client := mcp.NewClient(&mcp.Implementation{Name: "mcpwalk", Version: e.cfg.Version}, nil)
+	transport := &mcp.StreamableClientTransport{
+		Endpoint:             e.serverURL,
+		HTTPClient:           e.deps.HTTP,
+		OAuthHandler:         (*oauthHandler)(e),
+		DisableStandaloneSSE: true,
+		MaxRetries:           2,
+	}
+	var opts *mcp.ClientSessionOptions
+	if e.cfg.ProtocolVersion != "" {
+		opts = &mcp.ClientSessionOptions{ProtocolVersion: e.cfg.ProtocolVersion}
+	}
+	cs, err := client.Connect(ctx, transport, opts)
+	if err != nil {
+		return fail("Look at the exchanges above: the server's answer to the handshake explains it.",
+			"MCP handshake with %s: %v", e.serverURL, err)
+	}
+	e.session = cs
+	init := cs.InitializeResult()
+	info := map[string]any{"protocol_version": init.ProtocolVersion, "capabilities": init.Capabilities}
+	name := "unnamed server"
+	if init.ServerInfo != nil {
+		info["server_info"] = init.ServerInfo
+		name = init.ServerInfo.Name + " " + init.ServerInfo.Version
+	}
+	s.data(info)
+	s.add(check.New("connect.session", check.Pass, "MCP "+init.ProtocolVersion+" Lifecycle", "",
+		"connected to %s, protocol %s", name, init.ProtocolVersion))
+	s.res.Summary = fmt.Sprintf("%s, protocol %s", name, init.ProtocolVersion)
+	return nil
+}
+
+// oauthHandler is the engine seen as the SDK's auth.OAuthHandler: the SDK
+// asks it for tokens and hands it every 401 and 403.
+type oauthHandler Engine
+
+// TokenSource returns the walk's token; nil when the server needs none.
+func (h *oauthHandler) TokenSource(context.Context) (oauth2.TokenSource, error) {
+	e := (*Engine)(h)
+	if e.token == nil {
+		return nil, nil
+	}
+	return oauth2.StaticTokenSource(e.token), nil
+}
+
+// Authorize handles a 401 or 403 during MCP traffic: a 403 with
+// error="insufficient_scope" re-authorizes with the union of scopes
+// (SEP-2350); a 401 walks the authorization again. Both are bounded.
+func (h *oauthHandler) Authorize(ctx context.Context, req *http.Request, resp *http.Response) error {
+	e := (*Engine)(h)
+	defer resp.Body.Close()
+	e.stepUps++
+	if e.stepUps > e.cfg.MaxStepUps {
+		return fmt.Errorf("%s %s answered %d again after %d re-authorizations; giving up (retry limit)",
+			req.Method, req.URL.Redacted(), resp.StatusCode, e.cfg.MaxStepUps)
+	}
+	challenges, _ := discovery.ParseWWWAuthenticate(resp.Header.Values("WWW-Authenticate"))
+	c := discovery.FindChallenge(challenges, "Bearer", "DPoP")
+	switch resp.StatusCode {
+	case http.StatusForbidden:
+		if c == nil || c.Params["error"] != "insufficient_scope" {
+			return fmt.Errorf("%s answered 403 without a Bearer error=\"insufficient_scope\" challenge (WWW-Authenticate %q); "+
+				"nothing a new authorization could fix (MCP 2025-11-25 Authorization §Runtime Insufficient Scope Errors)",
+				req.URL.Redacted(), resp.Header.Values("WWW-Authenticate"))
+		}
+		challenged := strings.Fields(c.Params["scope"])
+		if len(challenged) > 0 && len(difference(challenged, e.requested)) == 0 {
+			return fmt.Errorf("%s answered 403 insufficient_scope for scope %q, which the token already has; "+
+				"the server rejects scopes it was granted", req.URL.Redacted(), c.Params["scope"])
+		}
+		e.note(StepAuthorize, "403 insufficient_scope: re-authorizing with scope %q added", c.Params["scope"])
+		return e.reauthorize(ctx, c, challenged)
+	case http.StatusUnauthorized:
+		if !e.authNeeded {
+			// The probe was served without a token, but this request was not.
+			e.authNeeded = true
+			e.challenge = c
+			if err := e.rediscover(ctx); err != nil {
+				return err
+			}
+			return e.reauthorize(ctx, c, nil)
+		}
+		e.note(StepAuthorize, "401 during MCP traffic: the token was rejected; authorizing again")
+		return e.reauthorize(ctx, c, nil)
+	}
+	return fmt.Errorf("unexpected status %d handed to the OAuth handler", resp.StatusCode)
+}
+
+// rediscover runs the discovery and registration steps again.
+func (e *Engine) rediscover(ctx context.Context) error {
+	for _, s := range []struct {
+		id string
+		fn func(context.Context, *stepCtx) error
+	}{{StepPRM, e.discoverPRM}, {StepASMeta, e.discoverAS}, {StepRegister, e.register}} {
+		if err := e.run(ctx, s.id, s.fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reauthorize runs authorize and token again for the challenged scopes.
+func (e *Engine) reauthorize(ctx context.Context, c *discovery.Challenge, challenged []string) error {
+	if c != nil && c.Params["resource_metadata"] != "" && e.challenge != nil &&
+		c.Params["resource_metadata"] != e.challenge.Params["resource_metadata"] {
+		e.challenge = c
+		if err := e.rediscover(ctx); err != nil {
+			return err
+		}
+	}
+	defer e.closeReceiver()
+	if err := e.run(ctx, StepAuthorize, func(ctx context.Context, s *stepCtx) error {
+		return e.authorizeScopes(ctx, s, challenged)
+	}); err != nil {
+		return err
+	}
+	return e.run(ctx, StepToken, e.exchangeToken)
+}

@@ -1,0 +1,285 @@
+// Package flow is mcpwalk's engine: it walks the MCP authorization sequence
+// step by step (probe, prm, asmeta, register, authorize, token, connect,
+// calls), records every HTTP exchange and check of each step, and emits
+// events that every view observes. It prints nothing and owns no I/O of its
+// own: the HTTP client, browser, loopback listener and clock are injected.
+package flow
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/mcpwalk/mcpwalk/discovery"
+	"github.com/mcpwalk/mcpwalk/internal/check"
+	"github.com/mcpwalk/mcpwalk/internal/record"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"golang.org/x/oauth2"
+)
+
+// Engine walks one server. It is not reusable across servers.
+type Engine struct {
+	cfg  Config
+	deps Deps
+
+	mu       sync.Mutex
+	results  []StepResult
+	attempts map[string]int
+
+	// Walk state: the per-flow record of AUTH-26 §Authorization Response
+	// Validation (issuer, verifier, state, resource, redirect, scopes).
+	serverURL  string // canonical MCP server URI
+	challenge  *discovery.Challenge
+	prm        *discovery.PRMResult
+	resource   string
+	legacy     bool // 2025-03-26 path: no PRM, AS at the server origin
+	issuer     string
+	as         *discovery.AuthServerMetadata
+	client     *ClientInfo
+	receiver   Receiver
+	requested  []string // scopes requested so far (union on step-up)
+	pending    *pending
+	code       string
+	token      *oauth2.Token
+	authNeeded bool
+	stepUps    int
+
+	session *mcp.ClientSession
+}
+
+// New returns an engine for cfg.
+func New(cfg Config, deps Deps) *Engine {
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	if cfg.MaxStepUps <= 0 {
+		cfg.MaxStepUps = 2
+	}
+	if cfg.AuthWait <= 0 {
+		cfg.AuthWait = 5 * time.Minute
+	}
+	if cfg.CallbackPath == "" {
+		cfg.CallbackPath = "/callback"
+	}
+	if cfg.ClientName == "" {
+		cfg.ClientName = "mcpwalk"
+	}
+	return &Engine{cfg: cfg, deps: deps, attempts: map[string]int{}}
+}
+
+// Results returns the steps run so far, in order.
+func (e *Engine) Results() []StepResult {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]StepResult(nil), e.results...)
+}
+
+// ErrStopped is returned by Run when a step failed; the step's result says why.
+var ErrStopped = errors.New("walk stopped")
+
+// Run walks every step, then the configured calls, and closes the session.
+// It returns nil only when every step ran without a failing check.
+func (e *Engine) Run(ctx context.Context) error {
+	defer e.Close()
+	if err := e.Authenticate(ctx); err != nil {
+		return err
+	}
+	if err := e.Connect(ctx); err != nil {
+		return err
+	}
+	for _, c := range e.cfg.Calls {
+		if _, err := e.Call(ctx, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Authenticate runs probe through token. A server that does not ask for
+// authorization skips the OAuth steps.
+func (e *Engine) Authenticate(ctx context.Context) error {
+	steps := []struct {
+		id string
+		fn func(context.Context, *stepCtx) error
+	}{
+		{StepProbe, e.probe},
+		{StepPRM, e.discoverPRM},
+		{StepASMeta, e.discoverAS},
+		{StepRegister, e.register},
+		{StepAuthorize, e.authorize},
+		{StepToken, e.exchangeToken},
+	}
+	defer e.closeReceiver()
+	for i, s := range steps {
+		if i > 0 && !e.authNeeded {
+			e.skip(s.id, "the server did not ask for authorization")
+			continue
+		}
+		if err := e.run(ctx, s.id, s.fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close ends the MCP session, if any, and releases the listener.
+func (e *Engine) Close() {
+	e.closeReceiver()
+	if e.session != nil {
+		_ = e.session.Close()
+		e.session = nil
+	}
+}
+
+func (e *Engine) closeReceiver() {
+	if e.receiver != nil {
+		_ = e.receiver.Close()
+		e.receiver = nil
+	}
+}
+
+// stepCtx is what one step fills in.
+type stepCtx struct {
+	col    *record.Collector
+	res    StepResult
+	checks check.List
+}
+
+func (s *stepCtx) add(c check.Check) check.Check { return s.checks.Add(c) }
+
+// data stores v as the step's data.
+func (s *stepCtx) data(v any) {
+	if b, err := json.Marshal(v); err == nil {
+		s.res.Data = b
+	}
+}
+
+// stepError is a failure with a fix hint.
+type stepError struct {
+	msg, fix string
+}
+
+func (e *stepError) Error() string { return e.msg }
+
+func fail(fix, format string, args ...any) error {
+	return &stepError{msg: fmt.Sprintf(format, args...), fix: fix}
+}
+
+// run executes one step: gate, events, timing, exchanges, checks, status.
+func (e *Engine) run(ctx context.Context, id string, fn func(context.Context, *stepCtx) error) error {
+	if e.deps.Gate != nil {
+		if err := e.deps.Gate.Before(ctx, id); err != nil {
+			return err
+		}
+	}
+	e.mu.Lock()
+	e.attempts[id]++
+	attempt := e.attempts[id]
+	e.mu.Unlock()
+	e.emit(Event{Kind: EventStepStart, Step: id})
+
+	start := e.deps.Now()
+	col := e.deps.Recorder.Begin()
+	s := &stepCtx{col: col, res: StepResult{ID: id, Title: stepTitles[baseID(id)]}}
+	if attempt > 1 {
+		s.res.Attempt = attempt
+	}
+	err := fn(ctx, s)
+	s.res.Exchanges = e.deps.Recorder.End(col)
+	if s.res.Exchanges == nil {
+		s.res.Exchanges = []exchange{}
+	}
+	s.res.Checks = s.checks
+	if s.res.Checks == nil {
+		s.res.Checks = check.List{}
+	}
+	s.res.DurationMS = e.deps.Now().Sub(start).Milliseconds()
+	switch {
+	case err != nil:
+		s.res.Status = StatusFail
+		s.res.Error = e.deps.Secrets.String(err.Error())
+		var se *stepError
+		if errors.As(err, &se) {
+			s.res.Fix = se.fix
+		}
+	case s.checks.Failed():
+		s.res.Status = StatusFail
+		err = firstFailure(s.checks)
+		s.res.Error = err.Error()
+		s.res.Fix = firstFailureFix(s.checks)
+	case check.Worst(s.checks) == check.Warn:
+		s.res.Status = StatusWarn
+	default:
+		s.res.Status = StatusPass
+	}
+	e.record(s.res)
+	if err != nil {
+		return fmt.Errorf("%w at %s: %v", ErrStopped, id, err)
+	}
+	return nil
+}
+
+func (e *Engine) skip(id, why string) {
+	e.emit(Event{Kind: EventStepStart, Step: id})
+	e.record(StepResult{ID: id, Title: stepTitles[baseID(id)], Status: StatusSkip, Summary: why,
+		Exchanges: []exchange{}, Checks: check.List{}})
+}
+
+func (e *Engine) record(r StepResult) {
+	e.mu.Lock()
+	e.results = append(e.results, r)
+	e.mu.Unlock()
+	e.emit(Event{Kind: EventStepEnd, Step: r.ID, Result: &r})
+}
+
+func (e *Engine) emit(ev Event) {
+	ev.Time = e.deps.Now()
+	if e.deps.Observer != nil {
+		e.deps.Observer.Observe(ev)
+	}
+}
+
+func (e *Engine) note(step, format string, args ...any) {
+	e.emit(Event{Kind: EventNote, Step: step, Note: fmt.Sprintf(format, args...)})
+}
+
+func firstFailure(cs check.List) error {
+	for _, c := range cs {
+		if c.Status == check.Fail {
+			return errors.New(c.Message)
+		}
+	}
+	return nil
+}
+
+func firstFailureFix(cs check.List) string {
+	for _, c := range cs {
+		if c.Status == check.Fail {
+			return c.Fix
+		}
+	}
+	return ""
+}
+
+func baseID(id string) string {
+	for i := 0; i < len(id); i++ {
+		if id[i] == ':' {
+			return id[:i]
+		}
+	}
+	return id
+}
+
+var stepTitles = map[string]string{
+	StepProbe:     "Unauthenticated request: expect 401 and a WWW-Authenticate challenge",
+	StepPRM:       "Protected Resource Metadata (RFC 9728)",
+	StepASMeta:    "Authorization server metadata (RFC 8414 / OpenID Connect Discovery)",
+	StepRegister:  "Client registration",
+	StepAuthorize: "Authorization request: PKCE S256, state, resource (RFC 8707), iss check (RFC 9207)",
+	StepToken:     "Token request: authorization code exchange",
+	StepConnect:   "MCP session through the official Go SDK",
+	StepCalls:     "MCP call",
+}

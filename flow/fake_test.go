@@ -1,0 +1,280 @@
+package flow
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// fake is an authorization server and an MCP server on one httptest origin,
+// with a switch for each behaviour the engine must handle.
+type fake struct {
+	// Discovery shape.
+	noPRM        bool   // no Protected Resource Metadata anywhere (2025-03-26)
+	noASMeta     bool   // with noPRM: no metadata either (default endpoints)
+	prmAtRoot    bool   // PRM only at the root well-known, resource = origin
+	noHeaderRM   bool   // challenge without resource_metadata
+	issuerPath   string // authorization server issuer path ("/tenant1")
+	issuerSuffix string // appended to the issuer inside the metadata (mismatch)
+	prmResource  string // overrides the PRM resource
+	noPKCE       bool   // metadata without code_challenge_methods_supported
+	// Registration.
+	noDCR       bool
+	cimd        bool
+	authMethods []string // token_endpoint_auth_methods_supported
+	// Authorization response.
+	iss string // "" correct, "none", "wrong", "unadvertised"
+	// Scopes: tools/call of "secret" needs "write".
+	challengeScope string
+	// open serves MCP without any authorization.
+	open bool
+	// grantOnly, when set, is the most the token endpoint grants.
+	grantOnly []string
+
+	t   *testing.T
+	srv *httptest.Server
+
+	mu       *sync.Mutex
+	clients  map[string]fakeClient
+	codes    map[string]fakeCode
+	tokens   map[string][]string // access token → scopes
+	tokenReq []url.Values
+	authReq  []url.Values
+}
+
+type fakeClient struct{ secret, method string }
+
+type fakeCode struct {
+	client, challenge, resource, redirect string
+	scopes                                []string
+}
+
+func (f *fake) start(t *testing.T) *fake {
+	f.t = t
+	f.mu = &sync.Mutex{}
+	f.clients = map[string]fakeClient{"pre": {secret: "pre-secret-123", method: "client_secret_basic"}}
+	f.codes = map[string]fakeCode{}
+	f.tokens = map[string][]string{}
+	mux := http.NewServeMux()
+	f.srv = httptest.NewServer(mux)
+	t.Cleanup(f.srv.Close)
+	if !f.noPRM {
+		prmPath := "/.well-known/oauth-protected-resource/mcp"
+		if f.prmAtRoot {
+			prmPath = "/.well-known/oauth-protected-resource"
+		}
+		mux.HandleFunc("GET "+prmPath, f.prm)
+	}
+	if !f.noASMeta {
+		asPath := "/.well-known/oauth-authorization-server" + f.issuerPath
+		if f.noPRM {
+			asPath = "/.well-known/oauth-authorization-server"
+		}
+		mux.HandleFunc("GET "+asPath, f.asMeta)
+	}
+	mux.HandleFunc("GET /authorize", f.authorize)
+	mux.HandleFunc("POST /token", f.token)
+	if !f.noDCR {
+		mux.HandleFunc("POST /register", f.register)
+	}
+	mux.Handle("/mcp", f.protect(mcpHandler()))
+	return f
+}
+
+func (f *fake) url() string     { return f.srv.URL + "/mcp" }
+func (f *fake) issuer() string  { return f.srv.URL + f.issuerPath }
+func (f *fake) prmURL() string  { return f.srv.URL + "/.well-known/oauth-protected-resource/mcp" }
+func (f *fake) wantIss() string { return f.issuer() + f.issuerSuffix }
+func (f *fake) lastToken() url.Values {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.tokenReq[len(f.tokenReq)-1]
+}
+
+func (f *fake) prm(w http.ResponseWriter, r *http.Request) {
+	res := f.url()
+	if f.prmAtRoot {
+		res = f.srv.URL
+	}
+	if f.prmResource != "" {
+		res = f.prmResource
+	}
+	writeJSON(w, 200, map[string]any{"resource": res, "authorization_servers": []string{f.issuer()},
+		"scopes_supported": []string{"read", "write"}})
+}
+
+func (f *fake) asMeta(w http.ResponseWriter, r *http.Request) {
+	m := map[string]any{
+		"issuer":                   f.wantIss(),
+		"authorization_endpoint":   f.srv.URL + "/authorize",
+		"token_endpoint":           f.srv.URL + "/token",
+		"response_types_supported": []string{"code"},
+		"authorization_response_iss_parameter_supported": f.iss != "unadvertised",
+		"client_id_metadata_document_supported":          f.cimd,
+	}
+	if !f.noPKCE {
+		m["code_challenge_methods_supported"] = []string{"S256"}
+	}
+	if !f.noDCR {
+		m["registration_endpoint"] = f.srv.URL + "/register"
+	}
+	if f.authMethods != nil {
+		m["token_endpoint_auth_methods_supported"] = f.authMethods
+	}
+	writeJSON(w, 200, m)
+}
+
+func (f *fake) register(w http.ResponseWriter, r *http.Request) {
+	var req map[string]any
+	_ = json.NewDecoder(r.Body).Decode(&req)
+	id := "dcr-" + rand.Text()[:8]
+	f.mu.Lock()
+	f.clients[id] = fakeClient{method: "none"}
+	f.mu.Unlock()
+	req["client_id"] = id
+	writeJSON(w, 201, req)
+}
+
+func (f *fake) authorize(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f.mu.Lock()
+	f.authReq = append(f.authReq, q)
+	f.mu.Unlock()
+	if q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" {
+		http.Error(w, "PKCE S256 required", 400)
+		return
+	}
+	code := rand.Text()
+	f.mu.Lock()
+	f.codes[code] = fakeCode{client: q.Get("client_id"), challenge: q.Get("code_challenge"), resource: q.Get("resource"),
+		redirect: q.Get("redirect_uri"), scopes: strings.Fields(q.Get("scope"))}
+	f.mu.Unlock()
+	back := url.Values{"code": {code}, "state": {q.Get("state")}}
+	switch f.iss {
+	case "", "unadvertised":
+		back.Set("iss", f.wantIss())
+	case "wrong":
+		back.Set("iss", "https://evil.example")
+	}
+	http.Redirect(w, r, q.Get("redirect_uri")+"?"+back.Encode(), http.StatusFound)
+}
+
+func (f *fake) token(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.tokenReq = append(f.tokenReq, r.PostForm)
+	id, secret, basic := r.BasicAuth()
+	if !basic {
+		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+	}
+	cl, ok := f.clients[id]
+	if !ok && !(f.cimd && strings.HasPrefix(id, "https://")) || cl.secret != secret {
+		writeJSON(w, 401, map[string]string{"error": "invalid_client"})
+		return
+	}
+	c, ok := f.codes[r.PostForm.Get("code")]
+	delete(f.codes, r.PostForm.Get("code"))
+	sum := sha256.Sum256([]byte(r.PostForm.Get("code_verifier")))
+	switch {
+	case !ok || c.client != id || c.redirect != r.PostForm.Get("redirect_uri"):
+		writeJSON(w, 400, map[string]string{"error": "invalid_grant"})
+		return
+	case base64.RawURLEncoding.EncodeToString(sum[:]) != c.challenge:
+		writeJSON(w, 400, map[string]string{"error": "invalid_grant", "error_description": "PKCE verification failed"})
+		return
+	case c.resource != r.PostForm.Get("resource"):
+		writeJSON(w, 400, map[string]string{"error": "invalid_target"})
+		return
+	}
+	tok := "at-" + rand.Text()
+	if f.grantOnly != nil {
+		c.scopes = f.grantOnly
+	}
+	f.tokens[tok] = c.scopes
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, 200, map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": 3600, "scope": strings.Join(c.scopes, " ")})
+}
+
+// protect answers 401 without a known token and 403 insufficient_scope
+// when a tools/call of "secret" lacks the "write" scope.
+func (f *fake) protect(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		f.mu.Lock()
+		scopes, ok := f.tokens[tok]
+		f.mu.Unlock()
+		if f.open {
+			next.ServeHTTP(w, r)
+			return
+		}
+		params := []string{}
+		if !f.noHeaderRM {
+			params = append(params, fmt.Sprintf("resource_metadata=%q", f.prmURL()))
+		}
+		if f.challengeScope != "" {
+			params = append(params, fmt.Sprintf("scope=%q", f.challengeScope))
+		}
+		if !ok {
+			w.Header().Set("WWW-Authenticate", "Bearer "+strings.Join(params, ", "))
+			http.Error(w, "unauthorized", 401)
+			return
+		}
+		if r.Method == http.MethodPost && !containsScope(scopes, "write") {
+			body, _ := readBody(r)
+			if strings.Contains(body, `"name":"secret"`) {
+				w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer error="insufficient_scope", scope="read write", resource_metadata=%q`, f.prmURL()))
+				http.Error(w, "forbidden", 403)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func containsScope(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func readBody(r *http.Request) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	return string(b), err
+}
+
+func mcpHandler() http.Handler {
+	s := mcp.NewServer(&mcp.Implementation{Name: "fake", Version: "0.1"}, nil)
+	type args struct {
+		Text string `json:"text"`
+	}
+	for _, name := range []string{"echo", "secret"} {
+		mcp.AddTool(s, &mcp.Tool{Name: name, Description: name}, func(ctx context.Context, req *mcp.CallToolRequest, a args) (*mcp.CallToolResult, any, error) {
+			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: a.Text}}}, nil, nil
+		})
+	}
+	return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, nil)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

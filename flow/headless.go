@@ -1,0 +1,68 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+
+	"github.com/mcpwalk/mcpwalk/internal/record"
+)
+
+// headlessMaxHops bounds the authorization server's own redirects.
+const headlessMaxHops = 10
+
+// headless completes the authorize step without a browser: it requests the
+// authorization URL, follows the authorization server's redirects with a
+// cookie jar, and stops at the redirect to our redirect URI, whose query is
+// the authorization response. It works for servers that approve without a
+// person (test servers, CI); a login or consent page is reported as such.
+func (e *Engine) headless(ctx context.Context, authURL, redirect string) (url.Values, error) {
+	target, err := url.Parse(redirect)
+	if err != nil {
+		return nil, fail("", "redirect URI %q: %v", redirect, err)
+	}
+	jar, _ := cookiejar.New(nil)
+	var final *url.URL
+	c := *e.deps.HTTP
+	c.Jar = jar
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if sameEndpoint(req.URL, target) {
+			final = req.URL
+			return http.ErrUseLastResponse
+		}
+		return record.CheckRedirect(req, via, headlessMaxHops)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, authURL, nil)
+	if err != nil {
+		return nil, fail("", "building the authorization request: %v", err)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		if errors.Is(err, record.ErrRedirect) {
+			return nil, fail("Make the authorization endpoint redirect to the client's redirect_uri.", "headless authorization: %v", err)
+		}
+		return nil, fail("Check authorization_endpoint in the metadata.", "GET %s: %v", e.as.AuthorizationEndpoint, err)
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	if final == nil {
+		loc := resp.Header.Get("Location")
+		if loc != "" {
+			return nil, fail("The redirect must go to the redirect_uri the client sent.",
+				"the authorization server redirected to %s, not to the redirect URI %s", e.deps.Secrets.String(loc), redirect)
+		}
+		return nil, fail("This authorization server wants a person (login or consent page): run without --headless so a browser opens.",
+			"headless authorization stopped at %s: expected a redirect to %s, got %d %s",
+			resp.Request.URL.Redacted(), redirect, resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	e.note(StepAuthorize, "The authorization server redirected to %s (headless)", redirect)
+	return final.Query(), nil
+}
+
+// sameEndpoint compares scheme, host (with port) and path.
+func sameEndpoint(a, b *url.URL) bool {
+	return a.Scheme == b.Scheme && a.Host == b.Host && a.Path == b.Path
+}

@@ -1,0 +1,227 @@
+package flow
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"slices"
+
+	"github.com/mcpwalk/mcpwalk/internal/check"
+)
+
+// ClientInfo is the client identity the walk uses.
+type ClientInfo struct {
+	// ID is the client_id.
+	ID string `json:"client_id"`
+	// Secret is the client_secret; never shown.
+	Secret string `json:"-"`
+	// AuthMethod is the token endpoint auth method: none,
+	// client_secret_basic or client_secret_post (RFC 7591 §2).
+	AuthMethod string `json:"token_endpoint_auth_method"`
+	// Source says how it was obtained: pre-registered, cimd, dcr.
+	Source string `json:"source"`
+	// RedirectURI is the registered loopback redirect URI.
+	RedirectURI string `json:"redirect_uri"`
+	// GrantTypes registered (DCR) or assumed.
+	GrantTypes []string `json:"grant_types,omitempty"`
+}
+
+const (
+	specRegistration = "MCP 2025-11-25 Authorization §Client Registration Approaches"
+	specDCR          = "RFC 7591 §3.2; MCP 2026-07-28 Client Registration §Dynamic Client Registration"
+)
+
+// register picks the client identity in the spec's order: pre-registered,
+// Client ID Metadata Document, dynamic registration.
+func (e *Engine) register(ctx context.Context, s *stepCtx) error {
+	e.closeReceiver()
+	r, err := e.deps.Listen(ctx, e.cfg.CallbackPort, e.cfg.CallbackPath)
+	if err != nil {
+		return fail("Free the port or pick another with --callback-port.", "starting the loopback redirect listener: %v", err)
+	}
+	e.receiver = r
+	redirect := r.RedirectURI()
+	switch {
+	case e.cfg.ClientID != "":
+		e.client = &ClientInfo{ID: e.cfg.ClientID, Secret: e.cfg.ClientSecret, Source: "pre-registered",
+			RedirectURI: redirect, AuthMethod: e.pickAuthMethod(s, e.cfg.ClientSecret != "")}
+		e.deps.Secrets.Secret(e.cfg.ClientSecret)
+		s.add(check.New("register.pre-registered", check.Pass, specRegistration, "", "using the pre-registered client %q (%s)", e.client.ID, e.client.AuthMethod))
+	case e.cfg.ClientMetadataURL != "" && e.as.ClientIDMetadataDocumentSupported:
+		e.client = &ClientInfo{ID: e.cfg.ClientMetadataURL, Source: "cimd", AuthMethod: "none", RedirectURI: redirect}
+		s.add(check.New("register.cimd", check.Pass, specRegistration, "", "using the Client ID Metadata Document %s as client_id", e.client.ID))
+	case e.as.RegistrationEndpoint != "":
+		if e.cfg.ClientMetadataURL != "" {
+			s.add(check.New("register.cimd-unsupported", check.Info, specRegistration,
+				"Set client_id_metadata_document_supported: true in the authorization server metadata if it accepts CIMD.",
+				"--client-metadata-url given, but the authorization server does not advertise client_id_metadata_document_supported; using dynamic registration"))
+		}
+		if err := e.registerDynamic(ctx, s, redirect); err != nil {
+			return err
+		}
+	default:
+		hint := "Pass --client-id (and --client-secret) for a client registered with the authorization server"
+		if e.as.ClientIDMetadataDocumentSupported {
+			hint += ", or --client-metadata-url with the https URL of your Client ID Metadata Document"
+		}
+		s.add(check.New("register.no-mechanism", check.Fail, specRegistration, hint+".",
+			"no way to obtain a client_id: no --client-id, no usable Client ID Metadata Document, no registration_endpoint"))
+		return nil
+	}
+	s.data(e.client)
+	s.res.Summary = fmt.Sprintf("client_id %q via %s, auth method %s, redirect %s", e.client.ID, e.client.Source, e.client.AuthMethod, redirect)
+	return nil
+}
+
+// pickAuthMethod chooses how a pre-registered client authenticates at the
+// token endpoint (RFC 8414 §2: the list defaults to client_secret_basic).
+func (e *Engine) pickAuthMethod(s *stepCtx, hasSecret bool) string {
+	supported := e.as.TokenEndpointAuthMethodsSupported
+	if !hasSecret {
+		if len(supported) > 0 && !contains(supported, "none") {
+			s.add(check.New("register.auth-method-none", check.Info, "RFC 8414 §2", "",
+				"no client secret, but token_endpoint_auth_methods_supported %v lacks \"none\"", supported))
+		}
+		return "none"
+	}
+	switch {
+	case len(supported) == 0 || contains(supported, "client_secret_basic"):
+		return "client_secret_basic"
+	case contains(supported, "client_secret_post"):
+		return "client_secret_post"
+	}
+	s.add(check.New("register.auth-method", check.Warn, "RFC 8414 §2", "List the methods the token endpoint accepts in token_endpoint_auth_methods_supported.",
+		"token_endpoint_auth_methods_supported %v has neither client_secret_basic nor client_secret_post; trying client_secret_basic", supported))
+	return "client_secret_basic"
+}
+
+type dcrRequest struct {
+	RedirectURIs            []string `json:"redirect_uris"`
+	ClientName              string   `json:"client_name"`
+	ApplicationType         string   `json:"application_type"`
+	TokenEndpointAuthMethod string   `json:"token_endpoint_auth_method"`
+	GrantTypes              []string `json:"grant_types"`
+	ResponseTypes           []string `json:"response_types"`
+	Scope                   string   `json:"scope,omitempty"`
+}
+
+type dcrResponse struct {
+	ClientID                string   `json:"client_id"`
+	ClientSecret            string   `json:"client_secret"`
+	RegistrationAccessToken string   `json:"registration_access_token"`
+	RedirectURIs            []string `json:"redirect_uris"`
+	TokenEndpointAuthMethod string   `json:"token_endpoint_auth_method"`
+	GrantTypes              []string `json:"grant_types"`
+	Error                   string   `json:"error"`
+	ErrorDescription        string   `json:"error_description"`
+}
+
+// registerDynamic registers a public native client (RFC 7591).
+func (e *Engine) registerDynamic(ctx context.Context, s *stepCtx, redirect string) error {
+	grants := []string{"authorization_code", "refresh_token"}
+	body, _ := json.Marshal(dcrRequest{
+		RedirectURIs: []string{redirect}, ClientName: e.cfg.ClientName, ApplicationType: "native",
+		TokenEndpointAuthMethod: "none", GrantTypes: grants, ResponseTypes: []string{"code"},
+	})
+	url := e.as.RegistrationEndpoint
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return fail("", "building the registration request for %s: %v", url, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	resp, err := e.deps.HTTP.Do(req)
+	if err != nil {
+		return fail("Check the registration_endpoint in the authorization server metadata.", "POST %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxJSON+1))
+	if err != nil {
+		return fail("", "reading the registration response from %s: %v", url, err)
+	}
+	if len(raw) > maxJSON {
+		return fail("", "registration response from %s is larger than %d bytes", url, maxJSON)
+	}
+	var out dcrResponse
+	jsonErr := json.Unmarshal(raw, &out)
+	e.deps.Secrets.Secret(out.ClientSecret)
+	e.deps.Secrets.Secret(out.RegistrationAccessToken)
+	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	switch {
+	case resp.StatusCode >= 400:
+		fix := "Check the registration policy of the authorization server."
+		if out.Error == "invalid_redirect_uri" {
+			fix = "The authorization server must accept loopback redirect URIs on any port (RFC 8252 §7.3); or pre-register a client and pass --client-id with --callback-port."
+		}
+		return fail(fix, "POST %s: expected 201 with a client_id, got %d %s%s", url, resp.StatusCode, oauthErrorText(out.Error, out.ErrorDescription), bodyHint(mt, raw, jsonErr))
+	case jsonErr != nil || out.ClientID == "":
+		return fail("Return the registered client metadata as JSON with client_id (RFC 7591 §3.2.1).",
+			"POST %s: expected a JSON object with client_id, got %d %s%s", url, resp.StatusCode, mt, bodyHint(mt, raw, jsonErr))
+	case resp.StatusCode == http.StatusCreated:
+		s.add(check.New("register.dcr-status", check.Pass, specDCR, "", "registered: 201 Created"))
+	default:
+		s.add(check.New("register.dcr-status", check.Warn, specDCR, "Answer a successful registration with 201 Created.",
+			"registration answered %d; RFC 7591 §3.2.1 says 201 Created", resp.StatusCode))
+	}
+	if mt != "application/json" {
+		s.add(check.New("register.dcr-content-type", check.Warn, specDCR, "Send Content-Type: application/json.",
+			"registration response Content-Type %q, expected application/json", mt))
+	}
+	method := out.TokenEndpointAuthMethod
+	switch {
+	case method == "":
+		method = "none"
+		s.add(check.New("register.dcr-auth-method", check.Info, specDCR, "", "no token_endpoint_auth_method in the response; keeping \"none\""))
+	case method != "none":
+		s.add(check.New("register.dcr-auth-method", check.Warn, specDCR,
+			"Honour the requested token_endpoint_auth_method \"none\" for public native clients.",
+			"asked for token_endpoint_auth_method \"none\", the server registered %q; using it", method))
+		if out.ClientSecret == "" {
+			s.add(check.New("register.dcr-secret-missing", check.Fail, specDCR,
+				"Return client_secret with a secret-based token_endpoint_auth_method.",
+				"registered with %q but no client_secret came back", method))
+		}
+	}
+	if len(out.RedirectURIs) > 0 && !slices.Equal(out.RedirectURIs, []string{redirect}) {
+		s.add(check.New("register.dcr-redirect-uris", check.Warn, specDCR, "Register the redirect URIs as sent.",
+			"sent redirect_uris [%s], the server registered %v", redirect, out.RedirectURIs))
+	}
+	if len(out.GrantTypes) > 0 {
+		grants = out.GrantTypes
+	}
+	e.client = &ClientInfo{ID: out.ClientID, Secret: out.ClientSecret, AuthMethod: method, Source: "dcr",
+		RedirectURI: redirect, GrantTypes: grants}
+	return nil
+}
+
+// maxJSON caps every JSON body the engine reads itself.
+const maxJSON = 1 << 20
+
+func oauthErrorText(code, desc string) string {
+	switch {
+	case code != "" && desc != "":
+		return fmt.Sprintf("(error=%q: %s)", code, desc)
+	case code != "":
+		return fmt.Sprintf("(error=%q)", code)
+	}
+	return ""
+}
+
+// bodyHint says what kind of body came back when it is not the JSON wanted.
+func bodyHint(mt string, raw []byte, jsonErr error) string {
+	if jsonErr == nil {
+		return ""
+	}
+	if len(raw) == 0 {
+		return "; empty body"
+	}
+	snippet := string(raw)
+	if len(snippet) > 120 {
+		snippet = snippet[:120] + "…"
+	}
+	return fmt.Sprintf("; body (%s) is not JSON: %q", mt, snippet)
+}

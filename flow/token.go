@@ -1,0 +1,133 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mcpwalk/mcpwalk/internal/check"
+	"golang.org/x/oauth2"
+)
+
+const specToken = "RFC 6749 §5.1; OAuth 2.1 §3.2.3"
+
+// exchangeToken redeems the code with the verifier and the same resource.
+func (e *Engine) exchangeToken(ctx context.Context, s *stepCtx) error {
+	p, code := e.pending, e.code
+	e.pending, e.code = nil, ""
+	if p == nil || code == "" {
+		return fail("", "no authorization code to exchange")
+	}
+	conf := e.oauthConfig(p.scopes)
+	octx := context.WithValue(ctx, oauth2.HTTPClient, e.deps.HTTP)
+	tok, err := conf.Exchange(octx, code, oauth2.VerifierOption(p.verifier), oauth2.SetAuthURLParam("resource", e.resource))
+	if err != nil {
+		return e.tokenError(err)
+	}
+	e.deps.Secrets.Secret(tok.AccessToken)
+	e.deps.Secrets.Secret(tok.RefreshToken)
+	if idt, ok := tok.Extra("id_token").(string); ok {
+		e.deps.Secrets.Secret(idt)
+	}
+	e.checkTokenResponse(s, tok, p.scopes)
+	e.token = tok
+	return nil
+}
+
+// checkTokenResponse records what the token response says and lacks.
+func (e *Engine) checkTokenResponse(s *stepCtx, tok *oauth2.Token, requested []string) {
+	if !strings.EqualFold(tok.Type(), "Bearer") && !strings.EqualFold(tok.Type(), "DPoP") {
+		s.add(check.New("token.type", check.Warn, "RFC 6750 §4; RFC 6749 §7.1", "Return token_type \"Bearer\".",
+			"token_type %q; sending it as a Bearer token anyway", tok.TokenType))
+	}
+	if ex := e.lastExchange(s); ex != nil {
+		if cc := ex.ResponseHeaders.Get("Cache-Control"); !strings.Contains(strings.ToLower(cc), "no-store") {
+			s.add(check.New("token.cache-control", check.Warn, "RFC 6749 §5.1; OAuth 2.1 §3.2.3", "Send Cache-Control: no-store with token responses.",
+				"token response Cache-Control %q, expected no-store", cc))
+		}
+	}
+	granted := requested
+	if sc, ok := tok.Extra("scope").(string); ok {
+		granted = strings.Fields(sc)
+		if missing := difference(requested, granted); len(missing) > 0 {
+			s.add(check.New("token.scope-reduced", check.Info, "RFC 6749 §3.3", "",
+				"granted scope %q lacks requested %q", sc, strings.Join(missing, " ")))
+		}
+	}
+	if tok.Expiry.IsZero() {
+		s.add(check.New("token.expires-in", check.Info, specToken, "Return expires_in so clients can refresh before expiry.", "no expires_in in the token response"))
+	}
+	refresh := "no refresh token"
+	if tok.RefreshToken != "" {
+		refresh = "a refresh token"
+	}
+	aud := e.checkAudience(s, tok.AccessToken)
+	s.data(map[string]any{"token_type": tok.Type(), "scope": strings.Join(granted, " "), "expires_in_s": expiresIn(tok, e.deps.Now()),
+		"refresh_token_issued": tok.RefreshToken != "", "access_token_format": aud})
+	s.res.Summary = fmt.Sprintf("%s token, scope %q, %s, expires in %s", tok.Type(), strings.Join(granted, " "), refresh, expiresText(tok, e.deps.Now()))
+}
+
+// lastExchange is the most recent exchange of the running step.
+func (e *Engine) lastExchange(s *stepCtx) *exchange {
+	exs := e.deps.Recorder.Snapshot(s.col)
+	if len(exs) == 0 {
+		return nil
+	}
+	return &exs[len(exs)-1]
+}
+
+func expiresIn(tok *oauth2.Token, now time.Time) int64 {
+	if tok.Expiry.IsZero() {
+		return 0
+	}
+	return int64(tok.Expiry.Sub(now).Seconds())
+}
+
+func expiresText(tok *oauth2.Token, now time.Time) string {
+	if tok.Expiry.IsZero() {
+		return "an unknown time"
+	}
+	return tok.Expiry.Sub(now).Round(time.Second).String()
+}
+
+func difference(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if !contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// tokenError turns an x/oauth2 failure into what happened and what to do.
+func (e *Engine) tokenError(err error) error {
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) {
+		return fail("Check token_endpoint in the metadata.", "token request to %s: %v", e.as.TokenEndpoint, err)
+	}
+	status := 0
+	if re.Response != nil {
+		status = re.Response.StatusCode
+	}
+	if re.ErrorCode == "" {
+		return fail("Answer token requests with JSON: access_token and token_type on success, error on failure (RFC 6749 §5).",
+			"token request to %s: expected 200 JSON with access_token, got %d with a body that is not an OAuth response", e.as.TokenEndpoint, status)
+	}
+	fix := "See error_description."
+	switch re.ErrorCode {
+	case "invalid_client":
+		fix = fmt.Sprintf("Client authentication failed with %s. Check that the token endpoint accepts this method (token_endpoint_auth_methods_supported) and, for a pre-registered client, the secret.", e.client.AuthMethod)
+	case "invalid_grant":
+		fix = "The code or verifier was refused: codes are single-use and short-lived, and redirect_uri and resource must match the authorization request."
+	case "invalid_target":
+		fix = fmt.Sprintf("The authorization server rejected resource=%q (RFC 8707): configure it to accept the MCP server's canonical URI.", e.resource)
+	}
+	desc := re.ErrorDescription
+	if re.ErrorURI != "" {
+		desc += " (" + re.ErrorURI + ")"
+	}
+	return fail(fix, "token request to %s: %d error=%q %s", e.as.TokenEndpoint, status, re.ErrorCode, desc)
+}
