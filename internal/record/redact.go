@@ -23,9 +23,10 @@ var secretNames = map[string]bool{
 	"private_key_pem": true, "password": true,
 }
 
-// secretHeaders carry credentials; their values are masked (the auth
+// secretHeaders carry credentials (a session id is one too: whoever holds
+// it can speak in the session); their values are masked (the auth
 // scheme is kept, because which scheme was sent is worth seeing).
-var secretHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "Dpop"}
+var secretHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "Dpop", "Mcp-Session-Id"}
 
 // Redactor scrubs secrets by name (headers, query and form parameters, JSON
 // members) and by value (every secret the engine has learnt, wherever it

@@ -116,7 +116,7 @@ func (t *Transcript) headers(h http.Header, relevant []string) {
 	}
 	for _, k := range names {
 		for _, v := range h.Values(k) {
-			fmt.Fprintf(t.W, "     %s: %s\n", http.CanonicalHeaderKey(k), v)
+			fmt.Fprintf(t.W, "     %s: %s\n", displayName(k), v)
 		}
 	}
 }
@@ -162,5 +162,20 @@ func Summary(w io.Writer, r Report) {
 		if f.Severity == "error" {
 			fmt.Fprintf(w, "  error %s [%s]: %s\n", f.ID, f.Step, f.Message)
 		}
+	}
+}
+
+// displayName spells headers the way the specs do, where Go's canonical
+// form differs.
+func displayName(k string) string {
+	switch c := http.CanonicalHeaderKey(k); c {
+	case "Www-Authenticate":
+		return "WWW-Authenticate"
+	case "Mcp-Protocol-Version":
+		return "MCP-Protocol-Version"
+	case "Dpop":
+		return "DPoP"
+	default:
+		return c
 	}
 }
