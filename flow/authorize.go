@@ -101,7 +101,11 @@ func (e *Engine) authorizeScopes(ctx context.Context, s *stepCtx, challenged []s
 	e.deps.Secrets.Secret(p.verifier)
 	e.requested = scopes
 	conf := e.oauthConfig(scopes)
-	authURL := conf.AuthCodeURL(p.state, oauth2.S256ChallengeOption(p.verifier), oauth2.SetAuthURLParam("resource", e.resource))
+	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(p.verifier), oauth2.SetAuthURLParam("resource", e.resource)}
+	for k, v := range e.cfg.AuthParams {
+		opts = append(opts, oauth2.SetAuthURLParam(k, v))
+	}
+	authURL := conf.AuthCodeURL(p.state, opts...)
 	s.add(check.New("authorize.pkce", check.Pass, specPKCE, "", "code_challenge_method=S256 with a fresh verifier"))
 	s.add(check.New("authorize.resource", check.Pass, "RFC 8707 §2; MCP 2025-06-18 Authorization §Resource Parameter Implementation", "",
 		"resource=%q", e.resource))

@@ -37,6 +37,9 @@ type Config struct {
 	Calls []Call
 	// MaxStepUps bounds re-authorizations during MCP calls (default 2).
 	MaxStepUps int
+	// AuthParams are extra authorization request parameters (the TUI lets
+	// the user add them, for example prompt=consent).
+	AuthParams map[string]string
 	// ClientName is sent in dynamic registration (default "mcpwalk").
 	ClientName string
 	// Version is mcpwalk's version, sent as MCP clientInfo.

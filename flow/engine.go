@@ -10,7 +10,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/mcpwalk/mcpwalk/discovery"
@@ -98,31 +100,73 @@ func (e *Engine) Run(ctx context.Context) error {
 	return nil
 }
 
+// AuthSteps are the authorization steps in walk order.
+var AuthSteps = []string{StepProbe, StepPRM, StepASMeta, StepRegister, StepAuthorize, StepToken}
+
 // Authenticate runs probe through token. A server that does not ask for
 // authorization skips the OAuth steps.
 func (e *Engine) Authenticate(ctx context.Context) error {
-	steps := []struct {
-		id string
-		fn func(context.Context, *stepCtx) error
-	}{
-		{StepProbe, e.probe},
-		{StepPRM, e.discoverPRM},
-		{StepASMeta, e.discoverAS},
-		{StepRegister, e.register},
-		{StepAuthorize, e.authorize},
-		{StepToken, e.exchangeToken},
-	}
 	defer e.closeReceiver()
-	for i, s := range steps {
-		if i > 0 && !e.authNeeded {
-			e.skip(s.id, "the server did not ask for authorization")
-			continue
-		}
-		if err := e.run(ctx, s.id, s.fn); err != nil {
+	for _, id := range AuthSteps {
+		if err := e.RunStep(ctx, id); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// RunStep runs one step by id (one of AuthSteps, or StepConnect); the
+// TUI drives a walk this way, one step at a time, and re-runs a step by
+// calling it again. A step after probe is skipped when the server did not
+// ask for authorization.
+func (e *Engine) RunStep(ctx context.Context, id string) error {
+	fn := map[string]func(context.Context, *stepCtx) error{
+		StepProbe: e.probe, StepPRM: e.discoverPRM, StepASMeta: e.discoverAS,
+		StepRegister: e.register, StepAuthorize: e.authorize, StepToken: e.exchangeToken, StepConnect: e.connect,
+	}[id]
+	if fn == nil {
+		return fmt.Errorf("unknown step %q", id)
+	}
+	if id != StepProbe && id != StepConnect && !e.authNeeded {
+		e.skip(id, "the server did not ask for authorization")
+		return nil
+	}
+	if id == StepConnect && e.session != nil {
+		_ = e.session.Close()
+		e.session = nil
+	}
+	return e.run(ctx, id, fn)
+}
+
+// AuthRequired reports whether the probe found the server asking for
+// authorization.
+func (e *Engine) AuthRequired() bool { return e.authNeeded }
+
+// Configure changes the configuration between steps (the TUI edits
+// scopes, client, resource, callback port, extra parameters this way).
+func (e *Engine) Configure(fn func(*Config)) { fn(&e.cfg) }
+
+// Info is what a header line shows about the walk so far.
+type Info struct {
+	ServerURL       string `json:"server_url"`
+	Resource        string `json:"resource,omitempty"`
+	Issuer          string `json:"issuer,omitempty"`
+	ClientID        string `json:"client_id,omitempty"`
+	ClientSource    string `json:"client_source,omitempty"`
+	ProtocolVersion string `json:"protocol_version,omitempty"`
+	Legacy          bool   `json:"legacy,omitempty"`
+}
+
+// Info returns what is known so far.
+func (e *Engine) Info() Info {
+	in := Info{ServerURL: e.cfg.ServerURL, Resource: e.resource, Issuer: e.issuer, Legacy: e.legacy}
+	if e.client != nil {
+		in.ClientID, in.ClientSource = e.client.ID, e.client.Source
+	}
+	if e.session != nil && e.session.InitializeResult() != nil {
+		in.ProtocolVersion = e.session.InitializeResult().ProtocolVersion
+	}
+	return in
 }
 
 // Close ends the MCP session, if any, and releases the listener.
@@ -282,4 +326,19 @@ var stepTitles = map[string]string{
 	StepToken:     "Token request: authorization code exchange",
 	StepConnect:   "MCP session through the official Go SDK",
 	StepCalls:     "MCP call",
+}
+
+// netErr says plainly what went wrong with a request that got no answer.
+func (e *Engine) netErr(err error) string {
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		if t := e.deps.HTTP.Timeout; t > 0 {
+			return fmt.Sprintf("timed out: no answer within %s (%v)", t, err)
+		}
+		return fmt.Sprintf("timed out (%v)", err)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return fmt.Sprintf("connection refused: nothing listens there (%v)", err)
+	}
+	return err.Error()
 }

@@ -44,7 +44,7 @@ func (e *Engine) headless(ctx context.Context, authURL, redirect string) (url.Va
 		if errors.Is(err, record.ErrRedirect) {
 			return nil, fail("Make the authorization endpoint redirect to the client's redirect_uri.", "headless authorization: %v", err)
 		}
-		return nil, fail("Check authorization_endpoint in the metadata.", "GET %s: %v", e.as.AuthorizationEndpoint, err)
+		return nil, fail("Check authorization_endpoint in the metadata.", "GET %s: %s", e.as.AuthorizationEndpoint, e.netErr(err))
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()

@@ -43,7 +43,7 @@ func (e *Engine) probe(ctx context.Context, s *stepCtx) error {
 	req.Header.Set("MCP-Protocol-Version", probeVersion)
 	resp, err := e.deps.HTTP.Do(req)
 	if err != nil {
-		return fail("Check that the server is running and the URL is right.", "POST %s: %v", canon, err)
+		return fail("Check that the server is running and the URL is right.", "POST %s: %s", canon, e.netErr(err))
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()

@@ -136,7 +136,7 @@ func (e *Engine) registerDynamic(ctx context.Context, s *stepCtx, redirect strin
 	req.Header.Set("Accept", "application/json")
 	resp, err := e.deps.HTTP.Do(req)
 	if err != nil {
-		return fail("Check the registration_endpoint in the authorization server metadata.", "POST %s: %v", url, err)
+		return fail("Check the registration_endpoint in the authorization server metadata.", "POST %s: %s", url, e.netErr(err))
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxJSON+1))

@@ -59,12 +59,12 @@ func TestMalformedPeers(t *testing.T) {
 			handler: func(*string) http.HandlerFunc {
 				return func(w http.ResponseWriter, r *http.Request) {
 					select {
-					case <-time.After(2 * time.Second):
+					case <-time.After(time.Second):
 					case <-r.Context().Done():
 					}
 				}
 			},
-			step: "probe", want: []string{"/mcp", "Timeout"},
+			step: "probe", want: []string{"/mcp", "timed out", "300ms"},
 		},
 		{
 			name: "PRM redirect loop",
