@@ -185,7 +185,7 @@ func checkASMeta(l *check.List, m *AuthServerMetadata, from *Candidate) {
 	}
 
 	if m.AuthorizationResponseIssParameterSupported {
-		l.Addf("asmeta.iss-supported", check.Info, "RFC 9207 §3; MCP 2026-07-28 Authorization", "",
+		l.Addf("asmeta.iss-supported", check.Pass, "RFC 9207 §3; MCP 2026-07-28 Authorization", "",
 			"authorization_response_iss_parameter_supported is true: the callback must carry iss = %q", m.Issuer)
 	} else {
 		l.Addf("asmeta.iss-supported", check.Info, "RFC 9207 §3; MCP 2026-07-28 Authorization",
@@ -193,15 +193,15 @@ func checkASMeta(l *check.List, m *AuthServerMetadata, from *Candidate) {
 			"authorization_response_iss_parameter_supported is not advertised: an iss in the callback would be inconsistent (RFC 9207 §2.3)")
 	}
 	if m.ClientIDMetadataDocumentSupported {
-		l.Addf("asmeta.cimd", check.Info, "MCP 2025-11-25 Authorization §Client ID Metadata Documents", "",
+		l.Addf("asmeta.cimd", check.Pass, "MCP 2025-11-25 Authorization §Client ID Metadata Documents", "",
 			"client_id_metadata_document_supported is true: a URL client_id (CIMD) can be used")
 	} else {
-		l.Addf("asmeta.cimd", check.Info, "MCP 2025-11-25 Authorization §Client ID Metadata Documents",
+		l.Addf("asmeta.cimd", check.Warn, "MCP 2025-11-25 Authorization §Client ID Metadata Documents (SHOULD)",
 			"Support Client ID Metadata Documents and advertise client_id_metadata_document_supported",
 			"client_id_metadata_document_supported is not advertised: CIMD cannot be used")
 	}
 	if m.RegistrationEndpoint != "" {
-		l.Addf("asmeta.registration", check.Info, "RFC 7591 §3; MCP 2025-11-25 Authorization §Dynamic Client Registration", "",
+		l.Addf("asmeta.registration", check.Pass, "RFC 7591 §3; MCP 2025-11-25 Authorization §Dynamic Client Registration", "",
 			"registration_endpoint %s is advertised: dynamic client registration is possible", m.RegistrationEndpoint)
 	} else {
 		l.Addf("asmeta.registration", check.Info, "RFC 7591 §3; MCP 2025-11-25 Authorization §Dynamic Client Registration", "",

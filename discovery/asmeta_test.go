@@ -22,7 +22,7 @@ func asDoc(issuer, extra string) route {
 }
 
 // goodChecks are the checks of a valid document found at the first try.
-var goodChecks = []string{"asmeta.found:pass", "asmeta.pkce:pass", "asmeta.iss-supported:info", "asmeta.cimd:info", "asmeta.registration:info"}
+var goodChecks = []string{"asmeta.found:pass", "asmeta.pkce:pass", "asmeta.iss-supported:info", "asmeta.cimd:warn", "asmeta.registration:info"}
 
 func withMismatch(n int, st string) []string {
 	out := []string{"asmeta.found:pass"}
@@ -151,21 +151,21 @@ func TestAuthServer(t *testing.T) {
 			name:       "missing PKCE",
 			routes:     map[string]route{wkOAS: asDoc("{base}", `,"code_challenge_methods_supported":[]`)},
 			wantRows:   []attemptRow{{wkOAS, "oauth-insert", 200, true}},
-			wantChecks: []string{"asmeta.found:pass", "asmeta.pkce-missing:fail", "asmeta.iss-supported:info", "asmeta.cimd:info", "asmeta.registration:info"},
+			wantChecks: []string{"asmeta.found:pass", "asmeta.pkce-missing:fail", "asmeta.iss-supported:info", "asmeta.cimd:warn", "asmeta.registration:info"},
 			wantFrom:   "oauth-insert",
 		},
 		{
 			name:       "no S256",
 			routes:     map[string]route{wkOAS: asDoc("{base}", `,"code_challenge_methods_supported":["plain"]`)},
 			wantRows:   []attemptRow{{wkOAS, "oauth-insert", 200, true}},
-			wantChecks: []string{"asmeta.found:pass", "asmeta.pkce-no-s256:fail", "asmeta.pkce-plain:info", "asmeta.iss-supported:info", "asmeta.cimd:info", "asmeta.registration:info"},
+			wantChecks: []string{"asmeta.found:pass", "asmeta.pkce-no-s256:fail", "asmeta.pkce-plain:info", "asmeta.iss-supported:info", "asmeta.cimd:warn", "asmeta.registration:info"},
 			wantFrom:   "oauth-insert",
 		},
 		{
 			name:       "S256 and plain",
 			routes:     map[string]route{wkOAS: asDoc("{base}", `,"code_challenge_methods_supported":["plain","S256"]`)},
 			wantRows:   []attemptRow{{wkOAS, "oauth-insert", 200, true}},
-			wantChecks: []string{"asmeta.found:pass", "asmeta.pkce:pass", "asmeta.pkce-plain:info", "asmeta.iss-supported:info", "asmeta.cimd:info", "asmeta.registration:info"},
+			wantChecks: []string{"asmeta.found:pass", "asmeta.pkce:pass", "asmeta.pkce-plain:info", "asmeta.iss-supported:info", "asmeta.cimd:warn", "asmeta.registration:info"},
 			wantFrom:   "oauth-insert",
 		},
 		{
@@ -176,21 +176,21 @@ func TestAuthServer(t *testing.T) {
 			wantRows: []attemptRow{{wkOAS, "oauth-insert", 200, true}},
 			wantChecks: []string{"asmeta.found:pass", "asmeta.pkce:pass",
 				"asmeta.endpoint-scheme:fail", "asmeta.endpoint-scheme:fail", "asmeta.endpoint-scheme:fail", "asmeta.endpoint-scheme:fail", "asmeta.endpoint-scheme:fail",
-				"asmeta.iss-supported:info", "asmeta.cimd:info", "asmeta.registration:info"},
+				"asmeta.iss-supported:info", "asmeta.cimd:warn", "asmeta.registration:pass"},
 			wantFrom: "oauth-insert",
 		},
 		{
 			name:       "missing endpoints and response types",
 			routes:     map[string]route{wkOAS: jsonRoute(`{"issuer":"{base}","code_challenge_methods_supported":["S256"]}`)},
 			wantRows:   []attemptRow{{wkOAS, "oauth-insert", 200, true}},
-			wantChecks: []string{"asmeta.found:pass", "asmeta.pkce:pass", "asmeta.endpoints:fail", "asmeta.response-types:warn", "asmeta.iss-supported:info", "asmeta.cimd:info", "asmeta.registration:info"},
+			wantChecks: []string{"asmeta.found:pass", "asmeta.pkce:pass", "asmeta.endpoints:fail", "asmeta.response-types:warn", "asmeta.iss-supported:info", "asmeta.cimd:warn", "asmeta.registration:info"},
 			wantFrom:   "oauth-insert",
 		},
 		{
 			name:       "response types without code",
 			routes:     map[string]route{wkOAS: asDoc("{base}", `,"response_types_supported":["token"]`)},
 			wantRows:   []attemptRow{{wkOAS, "oauth-insert", 200, true}},
-			wantChecks: []string{"asmeta.found:pass", "asmeta.pkce:pass", "asmeta.response-types:warn", "asmeta.iss-supported:info", "asmeta.cimd:info", "asmeta.registration:info"},
+			wantChecks: []string{"asmeta.found:pass", "asmeta.pkce:pass", "asmeta.response-types:warn", "asmeta.iss-supported:info", "asmeta.cimd:warn", "asmeta.registration:info"},
 			wantFrom:   "oauth-insert",
 		},
 	}
@@ -305,8 +305,8 @@ func TestAuthServerFlags(t *testing.T) {
 		"asmeta.registration":  "registration_endpoint " + srv.URL + "/register is advertised",
 	} {
 		c := findCheck(res.Checks, id)
-		if c == nil || c.Status != "info" || !strings.Contains(c.Message, want) {
-			t.Errorf("%s = %+v, want info containing %q", id, c, want)
+		if c == nil || c.Status != "pass" || !strings.Contains(c.Message, want) {
+			t.Errorf("%s = %+v, want pass containing %q", id, c, want)
 		}
 	}
 }

@@ -211,7 +211,7 @@ func (e *Engine) checkIss(s *stepCtx, p *pending, q url.Values) bool {
 			"the metadata advertises authorization_response_iss_parameter_supported but the response has no iss; response discarded"))
 		return false
 	default:
-		s.add(check.New("authorize.iss-absent", check.Info, specIss,
+		s.add(check.New("authorize.iss-absent", check.Warn, specIss+" (SHOULD)",
 			"Send iss in authorization responses and advertise authorization_response_iss_parameter_supported (RFC 9207).",
 			"no iss in the response and none advertised; mix-up protection rests on distinct redirect URIs"))
 	}

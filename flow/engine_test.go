@@ -177,7 +177,7 @@ func TestWalk(t *testing.T) {
 			fake: fake{issuerPath: "/tenant1"},
 			verify: func(t *testing.T, h *harness, f *fake) {
 				if h.step(t, "asmeta").Status != StatusPass {
-					t.Errorf("asmeta: %+v", h.step(t, "asmeta"))
+					t.Errorf("asmeta: %s %s %v", h.step(t, "asmeta").Status, h.step(t, "asmeta").Error, h.step(t, "asmeta").Checks)
 				}
 			},
 		},

@@ -123,7 +123,7 @@ func (f *fake) asMeta(w http.ResponseWriter, r *http.Request) {
 		"token_endpoint":           f.srv.URL + "/token",
 		"response_types_supported": []string{"code"},
 		"authorization_response_iss_parameter_supported": f.iss != "unadvertised",
-		"client_id_metadata_document_supported":          f.cimd,
+		"client_id_metadata_document_supported":          true,
 	}
 	if !f.noPKCE {
 		m["code_challenge_methods_supported"] = []string{"S256"}
