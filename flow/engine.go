@@ -219,10 +219,15 @@ func (e *Engine) run(ctx context.Context, id string, fn func(context.Context, *s
 			return err
 		}
 	}
-	e.mu.Lock()
-	e.attempts[id]++
-	attempt := e.attempts[id]
-	e.mu.Unlock()
+	// Auth steps repeat on re-authorization and are numbered; every MCP
+	// call is a request of its own.
+	attempt := 1
+	if baseID(id) != StepCalls {
+		e.mu.Lock()
+		e.attempts[id]++
+		attempt = e.attempts[id]
+		e.mu.Unlock()
+	}
 	e.emit(Event{Kind: EventStepStart, Step: id})
 
 	start := e.deps.Now()

@@ -1,0 +1,92 @@
+package cmd
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mcpwalk/mcpwalk/flow"
+)
+
+func TestParseCall(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		kv       []string
+		json     string
+		want     flow.Call
+		usageErr bool
+	}{
+		{name: "list", args: []string{"tools/list"}, want: flow.Call{Method: "tools/list", Args: map[string]any{}}},
+		{name: "call with k=v", args: []string{"tools/call", "add"}, kv: []string{"a=1", "b=2.5", "flag=true", "s=hello"},
+			want: flow.Call{Method: "tools/call", Name: "add", Args: map[string]any{"a": json.Number("1"), "b": json.Number("2.5"), "flag": true, "s": "hello"}}},
+		{name: "call with json", args: []string{"tools/call", "x"}, json: `{"q":"a","n":[1,2]}`,
+			want: flow.Call{Method: "tools/call", Name: "x", Args: map[string]any{"q": "a", "n": []any{1.0, 2.0}}}},
+		{name: "k=v overrides json", args: []string{"tools/call", "x"}, json: `{"q":"a"}`, kv: []string{"q=b"},
+			want: flow.Call{Method: "tools/call", Name: "x", Args: map[string]any{"q": "b"}}},
+		{name: "read", args: []string{"resources/read", "demo://readme"}, want: flow.Call{Method: "resources/read", URI: "demo://readme", Args: map[string]any{}}},
+		{name: "prompt", args: []string{"prompts/get", "greet"}, kv: []string{"name=Ada"},
+			want: flow.Call{Method: "prompts/get", Name: "greet", Args: map[string]any{"name": "Ada"}}},
+		{name: "missing name", args: []string{"tools/call"}, usageErr: true},
+		{name: "missing uri", args: []string{"resources/read"}, usageErr: true},
+		{name: "unknown method", args: []string{"tools/destroy"}, usageErr: true},
+		{name: "operand on a list", args: []string{"tools/list", "x"}, usageErr: true},
+		{name: "bad json", args: []string{"tools/call", "x"}, json: `[1]`, usageErr: true},
+		{name: "bad kv", args: []string{"tools/call", "x"}, kv: []string{"novalue"}, usageErr: true},
+		{name: "args on a list", args: []string{"tools/list"}, kv: []string{"a=1"}, usageErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseCall(tt.args, tt.kv, tt.json)
+			if tt.usageErr {
+				var u errUsage
+				if !errors.As(err, &u) {
+					t.Fatalf("err = %v, want a usage error", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestCheckFlags(t *testing.T) {
+	io, _, _ := TestIO()
+	f := NewFactory(io)
+	var got *CheckOptions
+	c := NewCmdCheck(f, func(o *CheckOptions) error { got = o; return nil })
+	c.SetArgs([]string{"--headless", "--json", "--client-id", "app", "--client-secret", "s", "--scope", "a,b", "--scope", "c",
+		"--callback-port", "8765", "--resource", "https://r.example/mcp", "--timeout", "5s", "https://mcp.example.com/mcp"})
+	if err := c.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	want := clientFlags{ClientID: "app", ClientSecret: "s", Scopes: []string{"a", "b", "c"}, Resource: "https://r.example/mcp"}
+	if diff := cmp.Diff(want, got.Client); diff != "" {
+		t.Errorf("client flags (-want +got):\n%s", diff)
+	}
+	if !got.Callback.Headless || got.Callback.Port != 8765 || !got.Output.JSON || got.Output.Timeout.Seconds() != 5 || got.Server != "https://mcp.example.com/mcp" {
+		t.Errorf("parsed %+v", got)
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	io, _, errOut := TestIO()
+	f := NewFactory(io)
+	root := NewRootCmd(f)
+	root.SetArgs([]string{"check"})
+	err := root.Execute()
+	if code := exitCode(t.Context(), f, err); code != ExitUsage {
+		t.Errorf("check without URL: exit %d, want %d (%s)", code, ExitUsage, errOut)
+	}
+	root = NewRootCmd(f)
+	root.SetArgs([]string{"check", "--no-such-flag", "x"})
+	if code := exitCode(t.Context(), f, root.Execute()); code != ExitUsage {
+		t.Errorf("unknown flag: exit %d, want %d", code, ExitUsage)
+	}
+}

@@ -1,0 +1,69 @@
+package cmd
+
+import (
+	"github.com/spf13/cobra"
+)
+
+// CheckOptions are the parsed flags of `mcpwalk check`.
+type CheckOptions struct {
+	F        *Factory
+	Server   string
+	Client   clientFlags
+	Callback callbackFlags
+	Output   outputFlags
+	Protocol string
+}
+
+// NewCmdCheck builds `mcpwalk check URL`; runF replaces the run in tests.
+func NewCmdCheck(f *Factory, runF func(*CheckOptions) error) *cobra.Command {
+	opts := &CheckOptions{F: f}
+	c := &cobra.Command{
+		Use:   "check URL",
+		Short: "Walk the whole authorization flow against an MCP server, then list its tools, resources and prompts",
+		Example: `  mcpwalk check https://mcp.example.com/mcp
+  mcpwalk check --headless --json http://127.0.0.1:3000/mcp
+  mcpwalk check --client-id my-app --client-secret s3cret --callback-port 8765 https://mcp.example.com/mcp`,
+		Args: exactArgs(1, "the MCP server URL"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Server = args[0]
+			if runF != nil {
+				return runF(opts)
+			}
+			return checkRun(cmd, opts)
+		},
+	}
+	opts.Client.addFlags(c.Flags())
+	opts.Callback.addFlags(c.Flags())
+	opts.Output.addFlags(c.Flags())
+	c.Flags().StringVar(&opts.Protocol, "protocol-version", "", "MCP protocol revision to request (default: negotiate the newest)")
+	return c
+}
+
+func checkRun(cmd *cobra.Command, opts *CheckOptions) error {
+	cfg := config(opts.Server, opts.Client, opts.Callback, opts.Protocol)
+	cfg.Calls = defaultCalls
+	w := newWalk(opts.F, cfg, opts.Output, opts.Callback.NoBrowser)
+	_, err := w.finish(w.engine.Run(cmd.Context()))
+	return err
+}
+
+// exactArgs is cobra.ExactArgs with a usage error that names the argument.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usagef("%s expects %s (got %d argument(s)); see --help", cmd.CommandPath(), what, len(args))
+		}
+		return nil
+	}
+}
+
+
+// rangeArgs is cobra.RangeArgs with a usage error.
+func rangeArgs(min, max int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < min || len(args) > max {
+			return usagef("%s expects %s (got %d argument(s)); see --help", cmd.CommandPath(), what, len(args))
+		}
+		return nil
+	}
+}

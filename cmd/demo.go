@@ -1,0 +1,73 @@
+package cmd
+
+import (
+	"fmt"
+
+	"github.com/mcpwalk/mcpwalk/flow"
+	"github.com/mcpwalk/mcpwalk/internal/demo"
+	"github.com/spf13/cobra"
+)
+
+// DemoOptions are the parsed flags of `mcpwalk demo`.
+type DemoOptions struct {
+	F      *Factory
+	Serve  bool
+	Output outputFlags
+}
+
+// NewCmdDemo builds `mcpwalk demo`.
+func NewCmdDemo(f *Factory, runF func(*DemoOptions) error) *cobra.Command {
+	opts := &DemoOptions{F: f}
+	c := &cobra.Command{
+		Use:   "demo",
+		Short: "Start the built-in OAuth-protected MCP server on 127.0.0.1 and walk it",
+		Long: `Starts an embedded authorization server and an OAuth-protected MCP server on
+127.0.0.1 (random ports), walks the whole flow against them headlessly (the demo
+authorization server approves without a login page), lists the tools, calls
+echo, then calls write_note, which needs a scope the first token lacks, to show
+the 403 insufficient_scope step-up. With --serve it keeps the servers running
+and prints the MCP URL so other clients can be pointed at it.`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return demoRun(cmd, opts)
+		},
+	}
+	c.Flags().BoolVar(&opts.Serve, "serve", false, "keep the demo servers running and print the MCP URL")
+	opts.Output.addFlags(c.Flags())
+	return c
+}
+
+func demoRun(cmd *cobra.Command, opts *DemoOptions) error {
+	io := opts.F.IO
+	srv, err := demo.Start(demo.Options{})
+	if err != nil {
+		return fmt.Errorf("starting the demo servers: %w", err)
+	}
+	defer srv.Close()
+	if opts.Serve {
+		fmt.Fprintf(io.ErrOut, "mcpwalk demo server\n  MCP endpoint:         %s\n  authorization server: %s\n  pre-registered client: %s (secret not shown)\nPress Ctrl+C to stop.\n",
+			srv.MCPURL, srv.Issuer, srv.PreRegisteredClientID)
+		fmt.Fprintln(io.Out, srv.MCPURL)
+		<-cmd.Context().Done()
+		return nil
+	}
+	fmt.Fprintf(io.ErrOut, "Demo servers on 127.0.0.1: MCP %s, authorization server %s\n", srv.MCPURL, srv.Issuer)
+	cfg := flow.Config{
+		ServerURL: srv.MCPURL,
+		Headless:  true,
+		Version:   Version,
+		Calls: []flow.Call{
+			{Method: "tools/list"},
+			{Method: "tools/call", Name: "echo", Args: map[string]any{"text": "hello from mcpwalk"}},
+			{Method: "tools/call", Name: "write_note", Args: map[string]any{"text": "step-up worked"}},
+			{Method: "resources/list", Optional: true},
+			{Method: "prompts/list", Optional: true},
+		},
+	}
+	w := newWalk(opts.F, cfg, opts.Output, true)
+	_, err = w.finish(w.engine.Run(cmd.Context()))
+	return err
+}

@@ -1,0 +1,137 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// scopeFor names the scope a JSON-RPC request needs beyond mcp:read:
+// write_note needs mcp:write, to show step-up.
+func scopeFor(body []byte) string {
+	var req struct {
+		Method string `json:"method"`
+		Params struct {
+			Name string `json:"name"`
+		} `json:"params"`
+	}
+	if json.Unmarshal(body, &req) == nil && req.Method == "tools/call" && req.Params.Name == "write_note" {
+		return "mcp:write"
+	}
+	return ""
+}
+
+func (s *Server) mcpServer() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /.well-known/oauth-protected-resource/mcp", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{
+			"resource":                 s.MCPURL,
+			"authorization_servers":    []string{s.Issuer},
+			"scopes_supported":         []string{"mcp:read", "mcp:write"},
+			"bearer_methods_supported": []string{"header"},
+			"resource_name":            "mcpwalk demo",
+		})
+	})
+	srv := newMCPServer()
+	// Stateless, because the Go SDK serves the 2026-07-28 revision only in
+	// stateless mode; older clients still get the initialize handshake.
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, &mcp.StreamableHTTPOptions{Stateless: true})
+	mux.Handle("/mcp", s.requireToken(h))
+	return mux
+}
+
+// requireToken is the resource server's side of RFC 6750 and the MCP
+// authorization spec: 401 with a challenge for a missing or bad token, 403
+// insufficient_scope naming the scopes for a token that lacks one. Tokens
+// are accepted from the Authorization header only, never the query string.
+func (s *Server) requireToken(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if o := r.Header.Get("Origin"); o != "" {
+			if u, err := url.Parse(o); err != nil || !isLoopback(u.Hostname()) {
+				http.Error(w, "forbidden origin", http.StatusForbidden)
+				return
+			}
+		}
+		challenge := func(status int, params ...string) {
+			params = append(params, fmt.Sprintf("resource_metadata=%q", s.PRMURL))
+			w.Header().Set("WWW-Authenticate", "Bearer "+strings.Join(params, ", "))
+			http.Error(w, http.StatusText(status), status)
+		}
+		scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		if !strings.EqualFold(scheme, "Bearer") || tok == "" {
+			challenge(http.StatusUnauthorized, `scope="mcp:read"`)
+			return
+		}
+		g := s.state.lookup(tok, time.Now())
+		switch {
+		case g == nil:
+			challenge(http.StatusUnauthorized, `error="invalid_token"`, `error_description="unknown, expired or revoked token"`)
+			return
+		case g.Resource != s.MCPURL:
+			challenge(http.StatusUnauthorized, `error="invalid_token"`, `error_description="token audience is not this server"`)
+			return
+		case !slices.Contains(g.Scopes, "mcp:read"):
+			challenge(http.StatusForbidden, `error="insufficient_scope"`, `scope="mcp:read"`)
+			return
+		}
+		if r.Method == http.MethodPost {
+			body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+			if err != nil {
+				http.Error(w, "reading the body", http.StatusBadRequest)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			if need := scopeFor(body); need != "" && !slices.Contains(g.Scopes, need) {
+				challenge(http.StatusForbidden, `error="insufficient_scope"`, fmt.Sprintf("scope=%q", "mcp:read "+need))
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func newMCPServer() *mcp.Server {
+	srv := mcp.NewServer(&mcp.Implementation{Name: "mcpwalk-demo", Version: "1.0.0"}, nil)
+	type textArgs struct {
+		Text string `json:"text" jsonschema:"the text"`
+	}
+	type addArgs struct {
+		A float64 `json:"a" jsonschema:"first addend"`
+		B float64 `json:"b" jsonschema:"second addend"`
+	}
+	text := func(s string) *mcp.CallToolResult {
+		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: s}}}
+	}
+	mcp.AddTool(srv, &mcp.Tool{Name: "echo", Description: "Returns the text it is given."},
+		func(_ context.Context, _ *mcp.CallToolRequest, a textArgs) (*mcp.CallToolResult, any, error) {
+			return text(a.Text), nil, nil
+		})
+	mcp.AddTool(srv, &mcp.Tool{Name: "add", Description: "Adds two numbers."},
+		func(_ context.Context, _ *mcp.CallToolRequest, a addArgs) (*mcp.CallToolResult, any, error) {
+			return text(fmt.Sprint(a.A + a.B)), nil, nil
+		})
+	mcp.AddTool(srv, &mcp.Tool{Name: "write_note", Description: "Stores a note. Needs the mcp:write scope."},
+		func(_ context.Context, _ *mcp.CallToolRequest, a textArgs) (*mcp.CallToolResult, any, error) {
+			return text("noted: " + a.Text), nil, nil
+		})
+	srv.AddResource(&mcp.Resource{URI: "demo://readme", Name: "readme", MIMEType: "text/markdown", Description: "About this demo"},
+		func(_ context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
+			return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{{URI: req.Params.URI, MIMEType: "text/markdown",
+				Text: "# mcpwalk demo\n\nAn OAuth-protected MCP server. Every tool needs mcp:read; write_note also needs mcp:write."}}}, nil
+		})
+	srv.AddPrompt(&mcp.Prompt{Name: "greet", Description: "Greets someone.", Arguments: []*mcp.PromptArgument{{Name: "name", Required: true}}},
+		func(_ context.Context, req *mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
+			return &mcp.GetPromptResult{Messages: []*mcp.PromptMessage{{Role: "user",
+				Content: &mcp.TextContent{Text: "Say hello to " + req.Params.Arguments["name"] + "."}}}}, nil
+		})
+	return srv
+}
