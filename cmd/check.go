@@ -12,6 +12,7 @@ type CheckOptions struct {
 	Callback callbackFlags
 	Output   outputFlags
 	Protocol string
+	NoProbes bool
 }
 
 // NewCmdCheck builds `mcpwalk check URL`; runF replaces the run in tests.
@@ -36,12 +37,14 @@ func NewCmdCheck(f *Factory, runF func(*CheckOptions) error) *cobra.Command {
 	opts.Callback.addFlags(c.Flags())
 	opts.Output.addFlags(c.Flags())
 	c.Flags().StringVar(&opts.Protocol, "protocol-version", "", "MCP protocol revision to request (default: negotiate the newest)")
+	c.Flags().BoolVar(&opts.NoProbes, "no-probes", false, "skip the server probes (invalid token, token in the query, other resource, Origin, CORS, …)")
 	return c
 }
 
 func checkRun(cmd *cobra.Command, opts *CheckOptions) error {
 	cfg := config(opts.Server, opts.Client, opts.Callback, opts.Protocol)
 	cfg.Calls = defaultCalls
+	cfg.Probes = !opts.NoProbes
 	w := newWalk(opts.F, cfg, opts.Output, opts.Callback.NoBrowser)
 	_, err := w.finish(w.engine.Run(cmd.Context()))
 	return err

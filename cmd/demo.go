@@ -59,6 +59,7 @@ func demoRun(cmd *cobra.Command, opts *DemoOptions) error {
 		ServerURL: srv.MCPURL,
 		Headless:  true,
 		Version:   Version,
+		Probes:    true,
 		Calls: []flow.Call{
 			{Method: "tools/list"},
 			{Method: "tools/call", Name: "echo", Args: map[string]any{"text": "hello from mcpwalk"}},

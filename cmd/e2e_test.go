@@ -124,7 +124,7 @@ func TestDemoEndToEnd(t *testing.T) {
 
 func TestCheckTypeScriptExampleServer(t *testing.T) {
 	url := testpeer.StartTSExample(t)
-	code, out, errOut := run(t, "check", "--headless", "--json", url)
+	code, out, errOut := run(t, "check", "--headless", "--json", "--no-probes", url)
 	if code != ExitOK {
 		t.Fatalf("check exited %d\n%s", code, errOut)
 	}
@@ -158,6 +158,36 @@ func TestCheckTypeScriptExampleServer(t *testing.T) {
 	want := "probe.error-without-token:warning asmeta.iss-supported:info asmeta.cimd:warning authorize.iss-absent:warning token.opaque:info"
 	if strings.Join(ids, " ") != want {
 		t.Errorf("findings = %s\nwant       %s", strings.Join(ids, " "), want)
+	}
+	assertRedacted(t, out.String(), errOut.String())
+}
+
+// TestProbesTypeScriptExampleServer pins what the server probes find in
+// the TypeScript SDK's example server (without --oauth-strict):
+//   - an unknown bearer token is answered 500: its demo token verifier
+//     throws instead of answering 401 invalid_token (MCP: invalid tokens
+//     MUST get 401);
+//   - a token the authorization server issued for another resource is
+//     accepted: without --oauth-strict the example does not check the
+//     audience (RFC 8707; MCP forbids accepting tokens not issued for it);
+//   - a foreign Origin is served (a warning, since it runs on localhost);
+//   - its CORS preflight answer has no Access-Control-Allow-Origin (info).
+func TestProbesTypeScriptExampleServer(t *testing.T) {
+	url := testpeer.StartTSExample(t)
+	code, out, errOut := run(t, "check", "--headless", "--json", url)
+	r := decodeReport(t, out)
+	if code != ExitFailed || r.OK || !r.Completed {
+		t.Fatalf("exit %d ok=%v completed=%v: want a completed walk with error findings\n%s", code, r.OK, r.Completed, errOut)
+	}
+	var got []string
+	for _, f := range r.Findings {
+		if strings.HasPrefix(f.Step, "probes:") {
+			got = append(got, f.ID+":"+f.Severity)
+		}
+	}
+	want := "probes.invalid-token-status:error probes.other-resource-accepted:error probes.origin-not-validated:warning probes.cors:info"
+	if strings.Join(got, " ") != want {
+		t.Errorf("probe findings = %s\nwant             %s", strings.Join(got, " "), want)
 	}
 	assertRedacted(t, out.String(), errOut.String())
 }

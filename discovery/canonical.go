@@ -83,3 +83,7 @@ func checkServerURL(raw string) string {
 	}
 	return ""
 }
+
+// IsLoopbackHost reports whether host is localhost or a loopback address
+// (127.0.0.0/8, ::1): the development case where plain http is allowed.
+func IsLoopbackHost(host string) bool { return isLoopbackHost(host) }

@@ -97,11 +97,11 @@ func (e *Engine) authorizeScopes(ctx context.Context, s *stepCtx, challenged []s
 		return err
 	}
 	scopes := e.chooseScopes(s, challenged)
-	p := &pending{issuer: e.issuer, verifier: oauth2.GenerateVerifier(), state: rand.Text(), redirect: e.client.RedirectURI, scopes: scopes}
+	p := &pending{issuer: e.issuer, verifier: newVerifier(), state: rand.Text(), redirect: e.client.RedirectURI, scopes: scopes}
 	e.deps.Secrets.Secret(p.verifier)
 	e.requested = scopes
 	conf := e.oauthConfig(scopes)
-	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(p.verifier), oauth2.SetAuthURLParam("resource", e.resource)}
+	opts := []oauth2.AuthCodeOption{s256(p.verifier), resourceParam(e.resource)}
 	for k, v := range e.cfg.AuthParams {
 		opts = append(opts, oauth2.SetAuthURLParam(k, v))
 	}

@@ -35,6 +35,8 @@ type Config struct {
 	ProtocolVersion string
 	// Calls are the MCP calls to make once connected.
 	Calls []Call
+	// Probes runs the server probes (probes:*) after the calls.
+	Probes bool
 	// MaxStepUps bounds re-authorizations during MCP calls (default 2).
 	MaxStepUps int
 	// AuthParams are extra authorization request parameters (the TUI lets

@@ -89,6 +89,7 @@ func (h *oauthHandler) Authorize(ctx context.Context, req *http.Request, resp *h
 	c := discovery.FindChallenge(challenges, "Bearer", "DPoP")
 	switch resp.StatusCode {
 	case http.StatusForbidden:
+		e.forbidden = append(e.forbidden, c)
 		if c == nil || c.Params["error"] != "insufficient_scope" {
 			return fmt.Errorf("%s answered 403 without a Bearer error=\"insufficient_scope\" challenge (WWW-Authenticate %q); "+
 				"nothing a new authorization could fix (MCP 2025-11-25 Authorization §Runtime Insufficient Scope Errors)",

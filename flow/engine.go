@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -48,6 +49,7 @@ type Engine struct {
 	token      *oauth2.Token
 	authNeeded bool
 	stepUps    int
+	forbidden  []*discovery.Challenge // 403 challenges seen during MCP calls
 
 	session *mcp.ClientSession
 }
@@ -96,6 +98,9 @@ func (e *Engine) Run(ctx context.Context) error {
 		if _, err := e.Call(ctx, c); err != nil {
 			return err
 		}
+	}
+	if e.cfg.Probes {
+		e.Probes(ctx)
 	}
 	return nil
 }
@@ -232,7 +237,7 @@ func (e *Engine) run(ctx context.Context, id string, fn func(context.Context, *s
 
 	start := e.deps.Now()
 	col := e.deps.Recorder.Begin()
-	s := &stepCtx{col: col, res: StepResult{ID: id, Title: stepTitles[baseID(id)]}}
+	s := &stepCtx{col: col, res: StepResult{ID: id, Title: stepTitle(id)}}
 	if attempt > 1 {
 		s.res.Attempt = attempt
 	}
@@ -273,7 +278,7 @@ func (e *Engine) run(ctx context.Context, id string, fn func(context.Context, *s
 
 func (e *Engine) skip(id, why string) {
 	e.emit(Event{Kind: EventStepStart, Step: id})
-	e.record(StepResult{ID: id, Title: stepTitles[baseID(id)], Status: StatusSkip, Summary: why,
+	e.record(StepResult{ID: id, Title: stepTitle(id), Status: StatusSkip, Summary: why,
 		Exchanges: []exchange{}, Checks: check.List{}})
 }
 
@@ -320,6 +325,25 @@ func baseID(id string) string {
 		}
 	}
 	return id
+}
+
+// stepTitle is the human title of a step id.
+func stepTitle(id string) string {
+	if t, ok := probeTitles[strings.TrimPrefix(id, "probes:")]; ok && strings.HasPrefix(id, "probes:") {
+		return t
+	}
+	return stepTitles[baseID(id)]
+}
+
+var probeTitles = map[string]string{
+	"no-token":              "Probe: a request without a token gets 401 and a challenge",
+	"invalid-token":         "Probe: a made-up token gets 401 invalid_token",
+	"query-token":           "Probe: a token in the URL query is refused",
+	"other-resource":        "Probe: a token for another resource is refused",
+	"insufficient-scope":    "Probe: 403 insufficient_scope challenges are well formed",
+	"session-without-token": "Probe: a session id alone, without a token, is refused",
+	"origin":                "Probe: a foreign Origin is refused",
+	"cors":                  "Probe: CORS preflight for browser-based clients (info)",
 }
 
 var stepTitles = map[string]string{

@@ -41,6 +41,8 @@ type fake struct {
 	challengeScope string
 	// open serves MCP without any authorization.
 	open bool
+	// queryToken also accepts access_token in the URL query (a server bug).
+	queryToken bool
 	// grantOnly, when set, is the most the token endpoint grants.
 	grantOnly []string
 
@@ -51,6 +53,7 @@ type fake struct {
 	clients  map[string]fakeClient
 	codes    map[string]fakeCode
 	tokens   map[string][]string // access token → scopes
+	audience map[string]string   // access token → resource
 	tokenReq []url.Values
 	authReq  []url.Values
 }
@@ -68,6 +71,7 @@ func (f *fake) start(t *testing.T) *fake {
 	f.clients = map[string]fakeClient{"pre": {secret: "pre-secret-123", method: "client_secret_basic"}}
 	f.codes = map[string]fakeCode{}
 	f.tokens = map[string][]string{}
+	f.audience = map[string]string{}
 	mux := http.NewServeMux()
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
@@ -205,6 +209,7 @@ func (f *fake) token(w http.ResponseWriter, r *http.Request) {
 		c.scopes = f.grantOnly
 	}
 	f.tokens[tok] = c.scopes
+	f.audience[tok] = c.resource
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, 200, map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": 3600, "scope": strings.Join(c.scopes, " ")})
 }
@@ -214,9 +219,17 @@ func (f *fake) token(w http.ResponseWriter, r *http.Request) {
 func (f *fake) protect(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if f.queryToken && r.URL.Query().Get("access_token") != "" {
+			tok = r.URL.Query().Get("access_token")
+		}
 		f.mu.Lock()
 		scopes, ok := f.tokens[tok]
+		aud := f.audience[tok]
 		f.mu.Unlock()
+		if o := r.Header.Get("Origin"); o != "" && !strings.HasPrefix(o, "http://localhost") {
+			http.Error(w, "forbidden origin", 403)
+			return
+		}
 		if f.open {
 			next.ServeHTTP(w, r)
 			return
@@ -228,7 +241,10 @@ func (f *fake) protect(next http.Handler) http.Handler {
 		if f.challengeScope != "" {
 			params = append(params, fmt.Sprintf("scope=%q", f.challengeScope))
 		}
-		if !ok {
+		if !ok || (aud != f.url() && aud != f.srv.URL) {
+			if tok != "" {
+				params = append(params, `error="invalid_token"`)
+			}
 			w.Header().Set("WWW-Authenticate", "Bearer "+strings.Join(params, ", "))
 			http.Error(w, "unauthorized", 401)
 			return

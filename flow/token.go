@@ -21,8 +21,7 @@ func (e *Engine) exchangeToken(ctx context.Context, s *stepCtx) error {
 		return fail("", "no authorization code to exchange")
 	}
 	conf := e.oauthConfig(p.scopes)
-	octx := context.WithValue(ctx, oauth2.HTTPClient, e.deps.HTTP)
-	tok, err := conf.Exchange(octx, code, oauth2.VerifierOption(p.verifier), oauth2.SetAuthURLParam("resource", e.resource))
+	tok, err := conf.Exchange(e.oauthContext(ctx), code, verifierParam(p.verifier), resourceParam(e.resource))
 	if err != nil {
 		return e.tokenError(err)
 	}

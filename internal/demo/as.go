@@ -31,17 +31,17 @@ func (s *Server) authServer() http.Handler {
 
 func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{
-		"issuer":                                s.Issuer,
-		"authorization_endpoint":                s.Issuer + "/authorize",
-		"token_endpoint":                        s.Issuer + "/token",
-		"registration_endpoint":                 s.Issuer + "/register",
-		"revocation_endpoint":                   s.Issuer + "/revoke",
-		"scopes_supported":                      scopesSupported,
-		"response_types_supported":              []string{"code"},
-		"grant_types_supported":                 []string{"authorization_code", "refresh_token"},
-		"token_endpoint_auth_methods_supported": []string{"none", "client_secret_basic", "client_secret_post"},
-		"code_challenge_methods_supported":      []string{"S256"},
-		"client_id_metadata_document_supported": true,
+		"issuer":                                         s.Issuer,
+		"authorization_endpoint":                         s.Issuer + "/authorize",
+		"token_endpoint":                                 s.Issuer + "/token",
+		"registration_endpoint":                          s.Issuer + "/register",
+		"revocation_endpoint":                            s.Issuer + "/revoke",
+		"scopes_supported":                               scopesSupported,
+		"response_types_supported":                       []string{"code"},
+		"grant_types_supported":                          []string{"authorization_code", "refresh_token"},
+		"token_endpoint_auth_methods_supported":          []string{"none", "client_secret_basic", "client_secret_post"},
+		"code_challenge_methods_supported":               []string{"S256"},
+		"client_id_metadata_document_supported":          true,
 		"authorization_response_iss_parameter_supported": true,
 	})
 }

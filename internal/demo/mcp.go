@@ -60,6 +60,16 @@ func (s *Server) requireToken(next http.Handler) http.Handler {
 				http.Error(w, "forbidden origin", http.StatusForbidden)
 				return
 			}
+			// Browser-based clients on this machine (web inspectors) may
+			// connect: answer preflights before asking for a token.
+			w.Header().Set("Access-Control-Allow-Origin", o)
+			w.Header().Set("Access-Control-Expose-Headers", "WWW-Authenticate, Mcp-Session-Id")
+			if r.Method == http.MethodOptions {
+				w.Header().Set("Access-Control-Allow-Methods", "POST, GET, DELETE")
+				w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type, MCP-Protocol-Version, Mcp-Session-Id, Mcp-Method, Mcp-Name")
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
 		}
 		challenge := func(status int, params ...string) {
 			params = append(params, fmt.Sprintf("resource_metadata=%q", s.PRMURL))
