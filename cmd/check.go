@@ -60,7 +60,6 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 	}
 }
 
-
 // rangeArgs is cobra.RangeArgs with a usage error.
 func rangeArgs(min, max int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {

@@ -10,9 +10,11 @@ import (
 
 // DemoOptions are the parsed flags of `mcpwalk demo`.
 type DemoOptions struct {
-	F      *Factory
-	Serve  bool
-	Output outputFlags
+	F          *Factory
+	Serve      bool
+	Fault      string
+	ListFaults bool
+	Output     outputFlags
 }
 
 // NewCmdDemo builds `mcpwalk demo`.
@@ -36,14 +38,25 @@ and prints the MCP URL so other clients can be pointed at it.`,
 		},
 	}
 	c.Flags().BoolVar(&opts.Serve, "serve", false, "keep the demo servers running and print the MCP URL")
+	c.Flags().StringVar(&opts.Fault, "fault", "", "reproduce one real-world misconfiguration (see --list-faults)")
+	c.Flags().BoolVar(&opts.ListFaults, "list-faults", false, "list the faults the demo can reproduce, with the finding each must produce")
 	opts.Output.addFlags(c.Flags())
 	return c
 }
 
 func demoRun(cmd *cobra.Command, opts *DemoOptions) error {
 	io := opts.F.IO
-	srv, err := demo.Start(demo.Options{})
+	if opts.ListFaults {
+		for _, f := range demo.Faults() {
+			fmt.Fprintf(io.Out, "%-28s %s\n%-28s   → %s %s at %s\n", f.Name, f.Description, "", f.Severity, f.Finding, f.Step)
+		}
+		return nil
+	}
+	srv, err := demo.Start(demo.Options{Fault: opts.Fault})
 	if err != nil {
+		if opts.Fault != "" {
+			return usagef("%v", err)
+		}
 		return fmt.Errorf("starting the demo servers: %w", err)
 	}
 	defer srv.Close()
@@ -55,6 +68,10 @@ func demoRun(cmd *cobra.Command, opts *DemoOptions) error {
 		return nil
 	}
 	fmt.Fprintf(io.ErrOut, "Demo servers on 127.0.0.1: MCP %s, authorization server %s\n", srv.MCPURL, srv.Issuer)
+	if opts.Fault != "" {
+		f, _ := demo.LookupFault(opts.Fault)
+		fmt.Fprintf(io.ErrOut, "Fault %q: %s\n", f.Name, f.Description)
+	}
 	cfg := flow.Config{
 		ServerURL: srv.MCPURL,
 		Headless:  true,

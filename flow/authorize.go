@@ -126,7 +126,6 @@ func (e *Engine) authorizeScopes(ctx context.Context, s *stepCtx, challenged []s
 	if err != nil || code == "" {
 		return err
 	}
-	e.deps.Secrets.Secret(code)
 	e.code, e.pending = code, p
 	s.res.Summary = fmt.Sprintf("authorization code received for scope %q", strings.Join(scopes, " "))
 	return nil
@@ -152,6 +151,10 @@ func (e *Engine) viaBrowser(ctx context.Context, authURL string) (url.Values, er
 // iss table (before anything else of the response is used, error text
 // included), the error response, state, and the code.
 func (e *Engine) validateCallback(s *stepCtx, p *pending, q url.Values) (string, error) {
+	// The code is a secret whether or not the response is accepted.
+	for _, c := range q["code"] {
+		e.deps.Secrets.Secret(c)
+	}
 	for _, k := range []string{"code", "state", "iss"} {
 		if len(q[k]) > 1 {
 			s.add(check.New("authorize.duplicate-param", check.Fail, "RFC 6749 §3.1", "Send each response parameter once.",

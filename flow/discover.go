@@ -111,6 +111,11 @@ func (e *Engine) discoverAS(ctx context.Context, s *stepCtx) error {
 	if res.Metadata == nil || s.checks.Failed() {
 		return nil
 	}
+	if res.From != nil && strings.HasPrefix(res.From.Source, "oidc") {
+		s.add(check.New("asmeta.oidc-only", check.Info, "MCP 2025-06-18 Authorization §2.3 (RFC 8414 only); MCP 2025-11-25 (OIDC Discovery too)",
+			"Also publish RFC 8414 metadata at /.well-known/oauth-authorization-server.",
+			"metadata found only through OpenID Connect discovery (%s); clients of the 2025-06-18 revision look only for RFC 8414 metadata", res.From.URL))
+	}
 	e.as = res.Metadata
 	// The issuer the authorization response is checked against (RFC 9207)
 	// is the one of the validated metadata document.

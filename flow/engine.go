@@ -94,15 +94,21 @@ func (e *Engine) Run(ctx context.Context) error {
 	if err := e.Connect(ctx); err != nil {
 		return err
 	}
+	// Each call and probe is a step of its own: one failing does not keep
+	// the others from running. The first failure is returned.
+	var first error
 	for _, c := range e.cfg.Calls {
-		if _, err := e.Call(ctx, c); err != nil {
-			return err
+		if _, err := e.Call(ctx, c); err != nil && first == nil {
+			first = err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
 	}
 	if e.cfg.Probes {
 		e.Probes(ctx)
 	}
-	return nil
+	return first
 }
 
 // AuthSteps are the authorization steps in walk order.

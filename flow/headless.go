@@ -58,8 +58,12 @@ func (e *Engine) headless(ctx context.Context, authURL, redirect string) (url.Va
 			"headless authorization stopped at %s: expected a redirect to %s, got %d %s",
 			resp.Request.URL.Redacted(), redirect, resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
+	q := final.Query()
+	for _, c := range q["code"] {
+		e.deps.Secrets.Secret(c)
+	}
 	e.note(StepAuthorize, "The authorization server redirected to %s (headless)", redirect)
-	return final.Query(), nil
+	return q, nil
 }
 
 // sameEndpoint compares scheme, host (with port) and path.

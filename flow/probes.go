@@ -44,16 +44,30 @@ const specTokenHandling = "MCP 2025-11-25 Authorization §Token Handling; RFC 67
 
 // probeRequest POSTs a harmless JSON-RPC ping to the server.
 func (e *Engine) probeRequest(ctx context.Context, target string, hdr http.Header) (*http.Response, error) {
+	// A harmless request valid in the negotiated revision: ping before
+	// 2026-07-28; from then on ping is gone, and server/discover with the
+	// _meta the revision requires (which an older server would take as a
+	// request in the new revision, and refuse).
+	v := e.negotiatedVersion()
+	if v == "" {
+		v = probeVersion
+	}
+	method := "ping"
 	body := `{"jsonrpc":"2.0","id":"mcpwalk-probe","method":"ping"}`
+	if v >= "2026-07-28" {
+		method = "server/discover"
+		body = fmt.Sprintf(`{"jsonrpc":"2.0","id":"mcpwalk-probe","method":%q,"params":{"_meta":{`+
+			`"io.modelcontextprotocol/protocolVersion":%q,"io.modelcontextprotocol/clientCapabilities":{},`+
+			`"io.modelcontextprotocol/clientInfo":{"name":"mcpwalk","version":%q}}}}`, method, v, e.cfg.Version)
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader([]byte(body)))
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json, text/event-stream")
-	if v := e.negotiatedVersion(); v != "" {
-		req.Header.Set("MCP-Protocol-Version", v)
-	}
+	req.Header.Set("MCP-Protocol-Version", v)
+	req.Header.Set("Mcp-Method", method)
 	for k, vs := range hdr {
 		req.Header[k] = vs
 	}

@@ -39,6 +39,7 @@ const (
 // Client ID Metadata Document, dynamic registration.
 func (e *Engine) register(ctx context.Context, s *stepCtx) error {
 	e.closeReceiver()
+	e.client = nil
 	r, err := e.deps.Listen(ctx, e.cfg.CallbackPort, e.cfg.CallbackPath)
 	if err != nil {
 		return fail("Free the port or pick another with --callback-port.", "starting the loopback redirect listener: %v", err)
@@ -60,8 +61,8 @@ func (e *Engine) register(ctx context.Context, s *stepCtx) error {
 				"Set client_id_metadata_document_supported: true in the authorization server metadata if it accepts CIMD.",
 				"--client-metadata-url given, but the authorization server does not advertise client_id_metadata_document_supported; using dynamic registration"))
 		}
-		if err := e.registerDynamic(ctx, s, redirect); err != nil {
-			return err
+		if err := e.registerDynamic(ctx, s, redirect); err != nil || e.client == nil {
+			return err // a failing check explains a nil client
 		}
 	default:
 		hint := "Pass --client-id (and --client-secret) for a client registered with the authorization server"
@@ -157,7 +158,9 @@ func (e *Engine) registerDynamic(ctx context.Context, s *stepCtx, redirect strin
 		if out.Error == "invalid_redirect_uri" {
 			fix = "The authorization server must accept loopback redirect URIs on any port (RFC 8252 §7.3); or pre-register a client and pass --client-id with --callback-port."
 		}
-		return fail(fix, "POST %s: expected 201 with a client_id, got %d %s%s", url, resp.StatusCode, oauthErrorText(out.Error, out.ErrorDescription), bodyHint(mt, raw, jsonErr))
+		s.add(check.New("register.dcr-rejected", check.Fail, specDCR+"; MCP 2026-07-28 Client Registration (handle redirect URI constraints)", fix,
+			"POST %s: expected 201 with a client_id, got %d %s%s", url, resp.StatusCode, oauthErrorText(out.Error, out.ErrorDescription), bodyHint(mt, raw, jsonErr)))
+		return nil
 	case jsonErr != nil || out.ClientID == "":
 		return fail("Return the registered client metadata as JSON with client_id (RFC 7591 §3.2.1).",
 			"POST %s: expected a JSON object with client_id, got %d %s%s", url, resp.StatusCode, mt, bodyHint(mt, raw, jsonErr))

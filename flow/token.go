@@ -23,7 +23,7 @@ func (e *Engine) exchangeToken(ctx context.Context, s *stepCtx) error {
 	conf := e.oauthConfig(p.scopes)
 	tok, err := conf.Exchange(e.oauthContext(ctx), code, verifierParam(p.verifier), resourceParam(e.resource))
 	if err != nil {
-		return e.tokenError(err)
+		return e.tokenError(s, err)
 	}
 	e.deps.Secrets.Secret(tok.AccessToken)
 	e.deps.Secrets.Secret(tok.RefreshToken)
@@ -101,32 +101,42 @@ func difference(a, b []string) []string {
 	return out
 }
 
-// tokenError turns an x/oauth2 failure into what happened and what to do.
-func (e *Engine) tokenError(err error) error {
+// tokenError turns an x/oauth2 failure into a check saying what happened
+// and what to do.
+func (e *Engine) tokenError(s *stepCtx, err error) error {
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) {
-		return fail("Check token_endpoint in the metadata.", "token request to %s: %v", e.as.TokenEndpoint, err)
+		return fail("Check token_endpoint in the metadata.", "token request to %s: %s", e.as.TokenEndpoint, e.netErr(err))
 	}
-	status := 0
+	status, ct := 0, ""
 	if re.Response != nil {
-		status = re.Response.StatusCode
+		status, ct = re.Response.StatusCode, re.Response.Header.Get("Content-Type")
 	}
+	url := e.as.TokenEndpoint
 	if re.ErrorCode == "" {
-		return fail("Answer token requests with JSON: access_token and token_type on success, error on failure (RFC 6749 §5).",
-			"token request to %s: expected 200 JSON with access_token, got %d with a body that is not an OAuth response", e.as.TokenEndpoint, status)
-	}
-	fix := "See error_description."
-	switch re.ErrorCode {
-	case "invalid_client":
-		fix = fmt.Sprintf("Client authentication failed with %s. Check that the token endpoint accepts this method (token_endpoint_auth_methods_supported) and, for a pre-registered client, the secret.", e.client.AuthMethod)
-	case "invalid_grant":
-		fix = "The code or verifier was refused: codes are single-use and short-lived, and redirect_uri and resource must match the authorization request."
-	case "invalid_target":
-		fix = fmt.Sprintf("The authorization server rejected resource=%q (RFC 8707): configure it to accept the MCP server's canonical URI.", e.resource)
+		s.add(check.New("token.not-json", check.Fail, "RFC 6749 §5.2", "Answer token errors with a JSON object carrying error (and error_description).",
+			"token request to %s: expected JSON with access_token or error, got %d %s", url, status, ct))
+		return nil
 	}
 	desc := re.ErrorDescription
 	if re.ErrorURI != "" {
 		desc += " (" + re.ErrorURI + ")"
 	}
-	return fail(fix, "token request to %s: %d error=%q %s", e.as.TokenEndpoint, status, re.ErrorCode, desc)
+	if status >= 200 && status < 300 {
+		s.add(check.New("token.error-status", check.Fail, "RFC 6749 §5.2",
+			"Answer token errors with 400 (401 for invalid_client), never 200: clients read 200 as success and fail on a missing access_token.",
+			"token request to %s: error=%q %s came back with HTTP %d", url, re.ErrorCode, desc, status))
+		return nil
+	}
+	id, fix := "token.error", "See error_description."
+	switch re.ErrorCode {
+	case "invalid_client":
+		id, fix = "token.invalid-client", fmt.Sprintf("Client authentication failed with %s. Check that the token endpoint accepts the method it registered or advertises (token_endpoint_auth_methods_supported) and, for a pre-registered client, the secret.", e.client.AuthMethod)
+	case "invalid_grant":
+		id, fix = "token.invalid-grant", "The code or verifier was refused: codes are single-use and short-lived, and redirect_uri and resource must match the authorization request."
+	case "invalid_target":
+		id, fix = "token.invalid-target", fmt.Sprintf("The authorization server rejected resource=%q (RFC 8707): configure it to accept the MCP server's canonical URI.", e.resource)
+	}
+	s.add(check.New(id, check.Fail, "RFC 6749 §5.2", fix, "token request to %s: %d error=%q %s", url, status, re.ErrorCode, desc))
+	return nil
 }

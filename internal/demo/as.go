@@ -21,7 +21,11 @@ const maxBody = 64 << 10
 
 func (s *Server) authServer() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /.well-known/oauth-authorization-server", s.metadata)
+	if s.has("metadata-oidc-only") {
+		mux.HandleFunc("GET /.well-known/openid-configuration", s.metadata)
+	} else {
+		mux.HandleFunc("GET /.well-known/oauth-authorization-server", s.metadata)
+	}
 	mux.HandleFunc("POST /register", s.register)
 	mux.HandleFunc("GET /authorize", s.authorize)
 	mux.HandleFunc("POST /token", s.token)
@@ -30,7 +34,7 @@ func (s *Server) authServer() http.Handler {
 }
 
 func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{
+	m := map[string]any{
 		"issuer":                                         s.Issuer,
 		"authorization_endpoint":                         s.Issuer + "/authorize",
 		"token_endpoint":                                 s.Issuer + "/token",
@@ -43,7 +47,25 @@ func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
 		"code_challenge_methods_supported":               []string{"S256"},
 		"client_id_metadata_document_supported":          true,
 		"authorization_response_iss_parameter_supported": true,
-	})
+	}
+	switch {
+	case s.has("issuer-trailing-slash"):
+		m["issuer"] = s.Issuer + "/"
+	case s.has("no-pkce-advertised"):
+		delete(m, "code_challenge_methods_supported")
+	case s.has("pkce-plain-only"):
+		m["code_challenge_methods_supported"] = []string{"plain"}
+	case s.has("no-registration"):
+		delete(m, "registration_endpoint")
+		m["client_id_metadata_document_supported"] = false
+	case s.has("iss-not-advertised"):
+		m["authorization_response_iss_parameter_supported"] = false
+	case s.has("metadata-wrong-content-type"):
+		w.Header().Set("Content-Type", "text/plain")
+		_ = json.NewEncoder(w).Encode(m)
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
 }
 
 // register is RFC 7591 dynamic client registration.
@@ -64,13 +86,17 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, u := range req.RedirectURIs {
+		if s.has("dcr-rejects-loopback") && strings.HasPrefix(u, "http://") {
+			oauthError(w, http.StatusBadRequest, "invalid_redirect_uri", "redirect URIs must use https")
+			return
+		}
 		if !allowedRedirect(u) {
 			oauthError(w, http.StatusBadRequest, "invalid_redirect_uri", fmt.Sprintf("%q: must be https, or http on a loopback host", u))
 			return
 		}
 	}
 	method := req.TokenEndpointAuthMethod
-	if method == "" {
+	if method == "" || s.has("dcr-forces-basic") {
 		method = "client_secret_basic" // RFC 7591 §2 default
 	}
 	if !slices.Contains([]string{"none", "client_secret_basic", "client_secret_post"}, method) {
@@ -96,7 +122,11 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 		resp["client_secret"] = c.Secret
 		resp["client_secret_expires_at"] = 0
 	}
-	writeJSON(w, http.StatusCreated, resp)
+	status := http.StatusCreated
+	if s.has("dcr-status-200") {
+		status = http.StatusOK
+	}
+	writeJSON(w, status, resp)
 }
 
 // authorize approves every valid request at once (no consent page) and
@@ -131,7 +161,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		fail("invalid_request", "PKCE is required: code_challenge missing")
 	case q.Get("code_challenge_method") != "S256":
 		fail("invalid_request", "code_challenge_method must be S256")
-	case q.Get("resource") != s.MCPURL:
+	case q.Get("resource") != s.MCPURL && !s.has("no-audience-check"):
 		fail("invalid_target", fmt.Sprintf("resource must be %s", s.MCPURL))
 	case !hasAll(scopesSupported, scopes):
 		fail("invalid_scope", "unknown scope in "+q.Get("scope"))
@@ -142,8 +172,14 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 			Redirect: redirect, Expires: time.Now().Add(time.Minute), Family: secret()}
 		s.state.mu.Unlock()
 		v := url.Values{"code": {code}, "iss": {s.Issuer}}
-		if st := q.Get("state"); st != "" {
+		if st := q.Get("state"); st != "" && !s.has("state-dropped") {
 			v.Set("state", st)
+		}
+		switch {
+		case s.has("no-iss"):
+			v.Del("iss")
+		case s.has("wrong-iss"):
+			v.Set("iss", "https://wrong-issuer.example")
 		}
 		http.Redirect(w, r, withQuery(redirect, v), http.StatusFound)
 	}

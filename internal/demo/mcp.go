@@ -32,21 +32,46 @@ func scopeFor(body []byte) string {
 
 func (s *Server) mcpServer() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /.well-known/oauth-protected-resource/mcp", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]any{
-			"resource":                 s.MCPURL,
-			"authorization_servers":    []string{s.Issuer},
-			"scopes_supported":         []string{"mcp:read", "mcp:write"},
-			"bearer_methods_supported": []string{"header"},
-			"resource_name":            "mcpwalk demo",
-		})
-	})
+	mux.HandleFunc("GET /.well-known/oauth-protected-resource/mcp", s.prm)
 	srv := newMCPServer()
+	if s.has("mcp-not-found") {
+		mux.Handle("/mcp", http.NotFoundHandler())
+		return mux
+	}
 	// Stateless, because the Go SDK serves the 2026-07-28 revision only in
 	// stateless mode; older clients still get the initialize handshake.
 	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, &mcp.StreamableHTTPOptions{Stateless: true})
 	mux.Handle("/mcp", s.requireToken(h))
 	return mux
+}
+
+func (s *Server) prm(w http.ResponseWriter, r *http.Request) {
+	m := map[string]any{
+		"resource":                 s.MCPURL,
+		"authorization_servers":    []string{s.Issuer},
+		"scopes_supported":         []string{"mcp:read", "mcp:write"},
+		"bearer_methods_supported": []string{"header"},
+		"resource_name":            "mcpwalk demo",
+	}
+	switch {
+	case s.has("prm-resource-mismatch"):
+		m["resource"] = strings.TrimSuffix(s.MCPURL, "/mcp") + "/other"
+	case s.has("prm-offline-access"):
+		m["scopes_supported"] = []string{"mcp:read", "mcp:write", "offline_access"}
+	case s.has("prm-html"):
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = w.Write([]byte("<!doctype html><html><body><div id=app></div></body></html>"))
+		return
+	case s.has("prm-oversized"):
+		m["resource_name"] = strings.Repeat("x", 2<<20)
+	case s.has("prm-slow"):
+		select {
+		case <-time.After(3 * time.Second):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, m)
 }
 
 // requireToken is the resource server's side of RFC 6750 and the MCP
@@ -72,21 +97,42 @@ func (s *Server) requireToken(next http.Handler) http.Handler {
 			}
 		}
 		challenge := func(status int, params ...string) {
-			params = append(params, fmt.Sprintf("resource_metadata=%q", s.PRMURL))
-			w.Header().Set("WWW-Authenticate", "Bearer "+strings.Join(params, ", "))
+			if !s.has("no-resource-metadata") {
+				params = append(params, fmt.Sprintf("resource_metadata=%q", s.PRMURL))
+			}
+			switch {
+			case s.has("no-www-authenticate") && status == http.StatusUnauthorized:
+			case s.has("malformed-challenge"):
+				w.Header().Set("WWW-Authenticate", `Bearer resource_metadata="`+s.PRMURL)
+			default:
+				w.Header().Set("WWW-Authenticate", "Bearer "+strings.Join(params, ", "))
+			}
 			http.Error(w, http.StatusText(status), status)
 		}
 		scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		if s.has("query-token-accepted") && r.URL.Query().Get("access_token") != "" {
+			scheme, tok = "Bearer", r.URL.Query().Get("access_token")
+		}
 		if !strings.EqualFold(scheme, "Bearer") || tok == "" {
-			challenge(http.StatusUnauthorized, `scope="mcp:read"`)
+			switch {
+			case s.has("error-without-token"):
+				challenge(http.StatusUnauthorized, `error="invalid_token"`, `scope="mcp:read"`)
+			case s.has("forbidden-without-token"):
+				challenge(http.StatusForbidden, `scope="mcp:read"`)
+			default:
+				challenge(http.StatusUnauthorized, `scope="mcp:read"`)
+			}
 			return
 		}
 		g := s.state.lookup(tok, time.Now())
 		switch {
+		case g == nil && s.has("invalid-token-500"):
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
 		case g == nil:
 			challenge(http.StatusUnauthorized, `error="invalid_token"`, `error_description="unknown, expired or revoked token"`)
 			return
-		case g.Resource != s.MCPURL:
+		case g.Resource != s.MCPURL && !s.has("no-audience-check"):
 			challenge(http.StatusUnauthorized, `error="invalid_token"`, `error_description="token audience is not this server"`)
 			return
 		case !slices.Contains(g.Scopes, "mcp:read"):
@@ -101,7 +147,11 @@ func (s *Server) requireToken(next http.Handler) http.Handler {
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			if need := scopeFor(body); need != "" && !slices.Contains(g.Scopes, need) {
-				challenge(http.StatusForbidden, `error="insufficient_scope"`, fmt.Sprintf("scope=%q", "mcp:read "+need))
+				if s.has("forbidden-without-error") {
+					challenge(http.StatusForbidden, fmt.Sprintf("scope=%q", "mcp:read "+need))
+				} else {
+					challenge(http.StatusForbidden, `error="insufficient_scope"`, fmt.Sprintf("scope=%q", "mcp:read "+need))
+				}
 				return
 			}
 		}

@@ -25,6 +25,8 @@ type Options struct {
 	TokenTTL time.Duration
 	// RefreshTTL is the refresh token lifetime (default 24h).
 	RefreshTTL time.Duration
+	// Fault names one misconfiguration to reproduce (see Faults).
+	Fault string
 }
 
 // Server is a running demo.
@@ -49,6 +51,11 @@ type Server struct {
 
 // Start binds two listeners on 127.0.0.1 and serves until Close.
 func Start(opts Options) (*Server, error) {
+	if opts.Fault != "" {
+		if _, err := LookupFault(opts.Fault); err != nil {
+			return nil, err
+		}
+	}
 	if opts.TokenTTL <= 0 {
 		opts.TokenTTL = time.Hour
 	}

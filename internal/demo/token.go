@@ -22,6 +22,16 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	switch {
+	case s.has("token-error-200") && r.PostForm.Get("grant_type") == "authorization_code":
+		writeJSON(w, http.StatusOK, map[string]string{"error": "invalid_grant", "error_description": "this server reports errors with 200"})
+		return
+	case s.has("token-html-error") && r.PostForm.Get("grant_type") == "authorization_code":
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte("<html><body><h1>Bad Request</h1></body></html>"))
+		return
+	}
 	switch r.PostForm.Get("grant_type") {
 	case "authorization_code":
 		s.redeemCode(w, r.PostForm, c)
@@ -59,7 +69,11 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*client, 
 	if err != nil {
 		return deny(err.Error())
 	}
-	switch c.AuthMethod {
+	method := c.AuthMethod
+	if s.has("dcr-forces-basic") && c.ID != s.PreRegisteredClientID {
+		method = "client_secret_post" // registered basic, reads only the body
+	}
+	switch method {
 	case "none":
 		if basic || psecret != "" {
 			return deny("this client is public: send client_id only")
@@ -161,8 +175,10 @@ func (s *Server) issue(w http.ResponseWriter, c *client, g *grant) {
 		resp["refresh_token"] = rt
 	}
 	st.mu.Unlock()
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Pragma", "no-cache")
+	if !s.has("token-no-store-missing") {
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Pragma", "no-cache")
+	}
 	writeJSON(w, http.StatusOK, resp)
 }
 

@@ -1,0 +1,70 @@
+package demo
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Fault is one real-world misconfiguration the demo can reproduce, with
+// the finding mcpwalk must report for it.
+type Fault struct {
+	Name        string
+	Description string
+	// Step, Finding and Severity are what a walk must report.
+	Step     string
+	Finding  string
+	Severity string
+}
+
+var faults = []Fault{
+	{"no-www-authenticate", "401 without a WWW-Authenticate header (a proxy stripped it)", "probe", "probe.www-authenticate-missing", "warning"},
+	{"no-resource-metadata", "the Bearer challenge has no resource_metadata", "probe", "probe.resource-metadata-missing", "warning"},
+	{"malformed-challenge", "a WWW-Authenticate header that does not parse", "probe", "probe.www-authenticate-malformed", "error"},
+	{"error-without-token", `error="invalid_token" in the challenge to a request without a token`, "probe", "probe.error-without-token", "warning"},
+	{"forbidden-without-token", "403 instead of 401 for a request without a token", "probe", "probe.status-403", "warning"},
+	{"mcp-not-found", "the MCP endpoint answers 404 before checking authorization", "probe", "probe.failed", "error"},
+	{"prm-resource-mismatch", "PRM resource is not the MCP endpoint's URL", "prm", "prm.resource-mismatch", "error"},
+	{"prm-html", "the PRM URL serves an HTML page with 200 (a single-page-app catch-all)", "prm", "prm.found", "error"},
+	{"prm-oversized", "a Protected Resource Metadata document over 1 MiB", "prm", "prm.found", "error"},
+	{"prm-slow", "the PRM endpoint takes longer than the client's timeout", "prm", "prm.found", "error"},
+	{"prm-offline-access", "PRM scopes_supported lists offline_access", "prm", "prm.offline-access", "warning"},
+	{"issuer-trailing-slash", "the metadata issuer differs from the issuer identifier by a trailing slash", "asmeta", "asmeta.issuer-mismatch", "error"},
+	{"metadata-wrong-content-type", "authorization server metadata served as text/plain", "asmeta", "asmeta.found", "error"},
+	{"metadata-oidc-only", "metadata only at /.well-known/openid-configuration", "asmeta", "asmeta.oidc-only", "info"},
+	{"no-pkce-advertised", "no code_challenge_methods_supported in the metadata", "asmeta", "asmeta.pkce-missing", "error"},
+	{"pkce-plain-only", "code_challenge_methods_supported is [\"plain\"]", "asmeta", "asmeta.pkce-no-s256", "error"},
+	{"no-registration", "no registration endpoint, no CIMD support", "register", "register.no-mechanism", "error"},
+	{"dcr-rejects-loopback", "dynamic registration rejects http loopback redirect URIs", "register", "register.dcr-rejected", "error"},
+	{"dcr-status-200", "dynamic registration answers 200 instead of 201", "register", "register.dcr-status", "warning"},
+	{"dcr-forces-basic", "registration assigns client_secret_basic, but the token endpoint reads only body credentials", "token", "token.invalid-client", "error"},
+	{"no-iss", "the metadata promises iss, the authorization response lacks it", "authorize", "authorize.iss-missing", "error"},
+	{"wrong-iss", "the authorization response carries another issuer's iss", "authorize", "authorize.iss-mismatch", "error"},
+	{"iss-not-advertised", "iss is sent, but authorization_response_iss_parameter_supported is not set", "authorize", "authorize.iss-unadvertised", "warning"},
+	{"state-dropped", "the authorization response does not return state", "authorize", "authorize.state", "error"},
+	{"token-error-200", "token errors come back with HTTP 200", "token", "token.error-status", "error"},
+	{"token-html-error", "token errors come back as an HTML page", "token", "token.not-json", "error"},
+	{"token-no-store-missing", "token responses without Cache-Control: no-store", "token", "token.cache-control", "warning"},
+	{"query-token-accepted", "the MCP server accepts access_token in the URL query", "probes:query-token", "probes.query-token-accepted", "error"},
+	{"invalid-token-500", "an unknown token gets 500 instead of 401", "probes:invalid-token", "probes.invalid-token-status", "error"},
+	{"no-audience-check", "the MCP server accepts tokens issued for other resources", "probes:other-resource", "probes.other-resource-accepted", "error"},
+	{"forbidden-without-error", `403 without error="insufficient_scope" (as the Go SDK's RequireBearerToken sends)`, "probes:insufficient-scope", "probes.insufficient-scope-error", "warning"},
+}
+
+// Faults lists every fault, by name.
+func Faults() []Fault {
+	out := append([]Fault(nil), faults...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// LookupFault returns the named fault.
+func LookupFault(name string) (Fault, error) {
+	for _, f := range faults {
+		if f.Name == name {
+			return f, nil
+		}
+	}
+	return Fault{}, fmt.Errorf("unknown fault %q (mcpwalk demo --list-faults lists them)", name)
+}
+
+func (s *Server) has(name string) bool { return s.opts.Fault == name }
