@@ -21,6 +21,7 @@ type CallOptions struct {
 	Callback callbackFlags
 	Output   outputFlags
 	Protocol string
+	Grading  gradingFlags
 }
 
 // NewCmdCall builds `mcpwalk call URL METHOD [NAME|URI]`.
@@ -44,6 +45,9 @@ resources/templates/list, resources/read URI, prompts/list, prompts/get NAME, pi
 				return err
 			}
 			opts.Call = call
+			if err := opts.Grading.validate(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -55,6 +59,7 @@ resources/templates/list, resources/read URI, prompts/list, prompts/get NAME, pi
 	opts.Client.addFlags(c.Flags())
 	opts.Callback.addFlags(c.Flags())
 	opts.Output.addFlags(c.Flags())
+	opts.Grading.addFlags(c.Flags())
 	c.Flags().StringVar(&opts.Protocol, "protocol-version", "", "MCP protocol revision to request (default: negotiate the newest)")
 	return c
 }
@@ -127,6 +132,7 @@ func argValue(v string) any {
 
 func callRun(cmd *cobra.Command, opts *CallOptions) error {
 	cfg := config(opts.Server, opts.Client, opts.Callback, opts.Protocol)
+	opts.Grading.apply(&cfg)
 	w := newWalk(opts.F, cfg, opts.Output, opts.Callback.NoBrowser)
 	ctx := cmd.Context()
 	defer w.engine.Close()

@@ -13,6 +13,7 @@ type CheckOptions struct {
 	Output   outputFlags
 	Protocol string
 	NoProbes bool
+	Grading  gradingFlags
 }
 
 // NewCmdCheck builds `mcpwalk check URL`; runF replaces the run in tests.
@@ -27,6 +28,9 @@ func NewCmdCheck(f *Factory, runF func(*CheckOptions) error) *cobra.Command {
 		Args: exactArgs(1, "the MCP server URL"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Server = args[0]
+			if err := opts.Grading.validate(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -36,6 +40,7 @@ func NewCmdCheck(f *Factory, runF func(*CheckOptions) error) *cobra.Command {
 	opts.Client.addFlags(c.Flags())
 	opts.Callback.addFlags(c.Flags())
 	opts.Output.addFlags(c.Flags())
+	opts.Grading.addFlags(c.Flags())
 	c.Flags().StringVar(&opts.Protocol, "protocol-version", "", "MCP protocol revision to request (default: negotiate the newest)")
 	c.Flags().BoolVar(&opts.NoProbes, "no-probes", false, "skip the server probes (invalid token, token in the query, other resource, Origin, CORS, …)")
 	return c
@@ -45,6 +50,7 @@ func checkRun(cmd *cobra.Command, opts *CheckOptions) error {
 	cfg := config(opts.Server, opts.Client, opts.Callback, opts.Protocol)
 	cfg.Calls = defaultCalls
 	cfg.Probes = !opts.NoProbes
+	opts.Grading.apply(&cfg)
 	w := newWalk(opts.F, cfg, opts.Output, opts.Callback.NoBrowser)
 	_, err := w.finish(w.engine.Run(cmd.Context()))
 	return err

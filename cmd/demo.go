@@ -15,6 +15,7 @@ type DemoOptions struct {
 	Fault      string
 	ListFaults bool
 	Output     outputFlags
+	Grading    gradingFlags
 }
 
 // NewCmdDemo builds `mcpwalk demo`.
@@ -31,6 +32,9 @@ the 403 insufficient_scope step-up. With --serve it keeps the servers running
 and prints the MCP URL so other clients can be pointed at it.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.Grading.validate(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -41,6 +45,7 @@ and prints the MCP URL so other clients can be pointed at it.`,
 	c.Flags().StringVar(&opts.Fault, "fault", "", "reproduce one real-world misconfiguration (see --list-faults)")
 	c.Flags().BoolVar(&opts.ListFaults, "list-faults", false, "list the faults the demo can reproduce, with the finding each must produce")
 	opts.Output.addFlags(c.Flags())
+	opts.Grading.addFlags(c.Flags())
 	return c
 }
 
@@ -85,6 +90,7 @@ func demoRun(cmd *cobra.Command, opts *DemoOptions) error {
 			{Method: "prompts/list", Optional: true},
 		},
 	}
+	opts.Grading.apply(&cfg)
 	w := newWalk(opts.F, cfg, opts.Output, true)
 	_, err = w.finish(w.engine.Run(cmd.Context()))
 	return err

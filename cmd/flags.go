@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"strings"
 	"time"
 
 	"github.com/mcpwalk/mcpwalk/flow"
@@ -50,6 +51,28 @@ func (o *outputFlags) addFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.JSON, "json", false, "print exactly one JSON document (the report) on stdout; human output goes to stderr")
 	fs.BoolVar(&o.Verbose, "verbose", false, "print every header and whole bodies (secrets stay redacted)")
 	fs.DurationVar(&o.Timeout, "timeout", 30*time.Second, "time limit for each HTTP request")
+}
+
+// gradingFlags choose the revision graded against and strictness.
+type gradingFlags struct {
+	Spec    string
+	Lenient bool
+}
+
+func (g *gradingFlags) addFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&g.Spec, "spec", flow.LatestRevision, "grade the server against this MCP revision: "+strings.Join(flow.Revisions, ", "))
+	fs.BoolVar(&g.Lenient, "lenient", false, "record violations a strict client would stop at, and carry on to show the rest of the flow")
+}
+
+func (g gradingFlags) validate() error {
+	if err := flow.ValidRevision(g.Spec); err != nil {
+		return usagef("--spec: %v", err)
+	}
+	return nil
+}
+
+func (g gradingFlags) apply(cfg *flow.Config) {
+	cfg.Spec, cfg.Lenient = g.Spec, g.Lenient
 }
 
 // config assembles the engine configuration from the flag groups.

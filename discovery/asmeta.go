@@ -68,6 +68,10 @@ func (f *Fetcher) AuthServer(ctx context.Context, issuer string, opts ASOptions)
 		default:
 			a.Reason = issuerReason(doc.Issuer, c.Expect)
 			mismatched = append(mismatched, mismatch{a, doc.Issuer})
+			if res.Rejected == nil {
+				d := doc
+				res.Rejected = &d
+			}
 		}
 		if a.Accepted {
 			from := c

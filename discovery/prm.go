@@ -47,6 +47,10 @@ func (f *Fetcher) ProtectedResource(ctx context.Context, mcpURL, headerURL strin
 		default:
 			a.Reason = resourceReason(doc.Resource, c, mcpURL)
 			mismatched = append(mismatched, mismatch{a, doc.Resource})
+			if res.Rejected == nil {
+				d := doc
+				res.Rejected = &d
+			}
 		}
 		res.Attempts = append(res.Attempts, a)
 		if a.Accepted {

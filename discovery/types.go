@@ -114,6 +114,9 @@ type PRMResult struct {
 	Raw map[string]any `json:"raw,omitempty"`
 	// From is the candidate the accepted document came from.
 	From *Candidate `json:"from,omitempty"`
+	// Rejected is the first document that arrived but failed validation
+	// (resource mismatch); only a lenient walk uses it.
+	Rejected *ProtectedResourceMetadata `json:"rejected,omitempty"`
 	// Attempts lists every URL tried, in order.
 	Attempts []Attempt `json:"attempts"`
 	// Checks are the rules evaluated on what came back.
@@ -125,6 +128,9 @@ type ASResult struct {
 	Metadata *AuthServerMetadata `json:"metadata,omitempty"`
 	Raw      map[string]any      `json:"raw,omitempty"`
 	From     *Candidate          `json:"from,omitempty"`
+	// Rejected is the first document that arrived but failed validation
+	// (issuer mismatch); only a lenient walk uses it.
+	Rejected *AuthServerMetadata `json:"rejected,omitempty"`
 	Attempts []Attempt           `json:"attempts"`
 	Checks   check.List          `json:"checks"`
 }

@@ -89,7 +89,7 @@ func (e *Engine) authorize(ctx context.Context, s *stepCtx) error {
 // authorizeScopes builds the authorization request, gets the response
 // (browser or headless) and validates it; the code lands in e.code.
 func (e *Engine) authorizeScopes(ctx context.Context, s *stepCtx, challenged []string) error {
-	if !containsFold(e.as.CodeChallengeMethodsSupported, "S256") {
+	if !containsFold(e.as.CodeChallengeMethodsSupported, "S256") && !e.cfg.Lenient {
 		return fail("Advertise code_challenge_methods_supported: [\"S256\"] and support it.",
 			"the authorization server does not offer PKCE S256; a compliant client must refuse")
 	}
@@ -159,10 +159,12 @@ func (e *Engine) validateCallback(s *stepCtx, p *pending, q url.Values) (string,
 		if len(q[k]) > 1 {
 			s.add(check.New("authorize.duplicate-param", check.Fail, "RFC 6749 §3.1", "Send each response parameter once.",
 				"the authorization response repeats %q %d times", k, len(q[k])))
-			return "", nil
+			if !e.cfg.Lenient {
+				return "", nil
+			}
 		}
 	}
-	if !e.checkIss(s, p, q) {
+	if !e.checkIss(s, p, q) && !e.cfg.Lenient {
 		return "", nil
 	}
 	if code := q.Get("error"); code != "" {
@@ -179,7 +181,9 @@ func (e *Engine) validateCallback(s *stepCtx, p *pending, q url.Values) (string,
 		}
 		s.add(check.New("authorize.state", check.Fail, specState, "Return the state parameter unchanged.",
 			"the authorization response carries %s; discarding it", what))
-		return "", nil
+		if !e.cfg.Lenient {
+			return "", nil
+		}
 	}
 	s.add(check.New("authorize.state", check.Pass, specState, "", "state matches"))
 	code := q.Get("code")

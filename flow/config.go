@@ -37,6 +37,13 @@ type Config struct {
 	Calls []Call
 	// Probes runs the server probes (probes:*) after the calls.
 	Probes bool
+	// Spec is the MCP revision the server is graded against (default the
+	// latest, LatestRevision).
+	Spec string
+	// Lenient records a violation a strict client would stop at and
+	// carries on, so the rest of the flow can be seen; such steps are
+	// marked Lenient in their results.
+	Lenient bool
 	// MaxStepUps bounds re-authorizations during MCP calls (default 2).
 	MaxStepUps int
 	// AuthParams are extra authorization request parameters (the TUI lets

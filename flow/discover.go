@@ -46,17 +46,22 @@ func (e *Engine) discoverPRM(ctx context.Context, s *stepCtx) error {
 	for _, c := range res.Checks {
 		s.add(c)
 	}
-	if res.Metadata == nil {
+	md := res.Metadata
+	if md == nil && e.cfg.Lenient && res.Rejected != nil {
+		// Lenient: use the refused document's authorization servers, with
+		// the resource the client expected.
+		md = &discovery.ProtectedResourceMetadata{Resource: e.serverURL, AuthorizationServers: res.Rejected.AuthorizationServers,
+			ScopesSupported: res.Rejected.ScopesSupported}
+		res.Metadata = md
+	}
+	if md == nil || len(md.AuthorizationServers) == 0 {
 		return nil // the failing checks explain it
 	}
-	if len(res.Metadata.AuthorizationServers) == 0 {
-		return nil
-	}
-	e.resource = e.resourceFor(res.Metadata.Resource)
-	s.res.Summary = fmt.Sprintf("resource %q, authorization server %s", res.Metadata.Resource, res.Metadata.AuthorizationServers[0])
-	if n := len(res.Metadata.AuthorizationServers); n > 1 {
+	e.resource = e.resourceFor(md.Resource)
+	s.res.Summary = fmt.Sprintf("resource %q, authorization server %s", md.Resource, md.AuthorizationServers[0])
+	if n := len(md.AuthorizationServers); n > 1 {
 		s.add(check.New("prm.several-as", check.Info, "RFC 9728 §7.6", "",
-			"%d authorization servers listed; using the first, %s", n, res.Metadata.AuthorizationServers[0]))
+			"%d authorization servers listed; using the first, %s", n, md.AuthorizationServers[0]))
 	}
 	return nil
 }
@@ -108,7 +113,11 @@ func (e *Engine) discoverAS(ctx context.Context, s *stepCtx) error {
 	for _, c := range res.Checks {
 		s.add(c)
 	}
-	if res.Metadata == nil || s.checks.Failed() {
+	md := res.Metadata
+	if md == nil && e.cfg.Lenient {
+		md = res.Rejected
+	}
+	if md == nil || s.checks.Failed() && !e.cfg.Lenient {
 		return nil
 	}
 	if res.From != nil && strings.HasPrefix(res.From.Source, "oidc") {
@@ -116,11 +125,14 @@ func (e *Engine) discoverAS(ctx context.Context, s *stepCtx) error {
 			"Also publish RFC 8414 metadata at /.well-known/oauth-authorization-server.",
 			"metadata found only through OpenID Connect discovery (%s); clients of the 2025-06-18 revision look only for RFC 8414 metadata", res.From.URL))
 	}
-	e.as = res.Metadata
+	e.as = md
 	// The issuer the authorization response is checked against (RFC 9207)
 	// is the one of the validated metadata document.
-	e.issuer = res.Metadata.Issuer
-	s.res.Summary = fmt.Sprintf("issuer %s, metadata from %s", res.Metadata.Issuer, res.From.URL)
+	e.issuer = md.Issuer
+	s.res.Summary = fmt.Sprintf("issuer %s", md.Issuer)
+	if res.From != nil {
+		s.res.Summary += ", metadata from " + res.From.URL
+	}
 	return nil
 }
 

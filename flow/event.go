@@ -55,6 +55,10 @@ type StepResult struct {
 	Checks check.List `json:"checks"`
 	// Data is step output worth keeping (an MCP result, the chosen client).
 	Data json.RawMessage `json:"data,omitempty"`
+	// Lenient is set when the step failed a check a strict client stops
+	// at, and the walk went on only because of --lenient: what follows is
+	// beyond what real clients would do.
+	Lenient bool `json:"lenient,omitempty"`
 	// DurationMS is the wall time of the step.
 	DurationMS int64 `json:"duration_ms"`
 }

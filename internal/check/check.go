@@ -62,6 +62,9 @@ type Check struct {
 	Spec string `json:"spec,omitempty"`
 	// Fix says what to change, on the server or in the invocation.
 	Fix string `json:"fix,omitempty"`
+	// Revision is the MCP revision the status was graded for, when it
+	// differs from the latest (see --spec).
+	Revision string `json:"revision,omitempty"`
 }
 
 // New builds a check with a formatted message.

@@ -21,6 +21,8 @@ type Finding struct {
 	Message  string `json:"message"`
 	Spec     string `json:"spec,omitempty"`
 	Fix      string `json:"fix,omitempty"`
+	// Revision is set when the severity was graded for an older revision.
+	Revision string `json:"revision,omitempty"`
 }
 
 // Report is the whole walk.
@@ -59,7 +61,7 @@ func Build(server string, steps []flow.StepResult, completed bool, walkErr error
 				errors++
 			}
 			r.Findings = append(r.Findings, Finding{ID: c.ID, Severity: c.Status.Severity(), Step: s.ID,
-				Message: c.Message, Spec: c.Spec, Fix: c.Fix})
+				Message: c.Message, Spec: c.Spec, Fix: c.Fix, Revision: c.Revision})
 		}
 		if s.Status == flow.StatusFail && !failedCheck {
 			errors++
