@@ -52,6 +52,10 @@ func (e *Engine) missingCapability(method string) string {
 		caps = &mcp.ServerCapabilities{}
 	}
 	switch strings.SplitN(method, "/", 2)[0] {
+	case "logging":
+		if caps.Logging == nil {
+			return "the server does not declare the logging capability"
+		}
 	case "tools":
 		if caps.Tools == nil {
 			return "the server does not declare the tools capability"
@@ -151,8 +155,14 @@ func (e *Engine) doCall(ctx context.Context, c Call) (any, string, error) {
 		return r, fmt.Sprintf("prompt %q: %d message(s)", c.Name, len(r.Messages)), nil
 	case "ping":
 		return map[string]any{}, "pong", cs.Ping(ctx, nil)
+	case "logging/setLevel":
+		level, _ := c.Args["level"].(string)
+		if level == "" {
+			level = "info"
+		}
+		return map[string]any{}, "log level " + level, cs.SetLoggingLevel(ctx, &mcp.SetLoggingLevelParams{Level: mcp.LoggingLevel(level)})
 	}
-	return nil, "", fmt.Errorf("unsupported method %q (supported: tools/list, tools/call, resources/list, resources/templates/list, resources/read, prompts/list, prompts/get, ping)", c.Method)
+	return nil, "", fmt.Errorf("unsupported method %q (supported: tools/list, tools/call, resources/list, resources/templates/list, resources/read, prompts/list, prompts/get, ping, logging/setLevel)", c.Method)
 }
 
 func paginate(page func(cursor string) (string, error)) error {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mcpwalk/mcpwalk/internal/record"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 // Config is what the user asked for. Zero values mean "discover it".
@@ -119,4 +120,7 @@ type Deps struct {
 	Observer Observer
 	Gate     Gate
 	Now      func() time.Time
+	// ClientOptions, if set, are the MCP client's options: the handlers
+	// for server notifications and log messages a view wants to show.
+	ClientOptions *mcp.ClientOptions
 }

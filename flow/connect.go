@@ -29,12 +29,14 @@ func (e *Engine) connect(ctx context.Context, s *stepCtx) error {
 		}
 		e.serverURL = canon
 	}
-	client := mcp.NewClient(&mcp.Implementation{Name: "mcpwalk", Version: e.cfg.Version}, nil)
+	client := mcp.NewClient(&mcp.Implementation{Name: "mcpwalk", Version: e.cfg.Version}, e.deps.ClientOptions)
 	transport := &mcp.StreamableClientTransport{
-		Endpoint:             e.serverURL,
-		HTTPClient:           e.deps.HTTP,
-		OAuthHandler:         (*oauthHandler)(e),
-		DisableStandaloneSSE: true,
+		Endpoint:     e.serverURL,
+		HTTPClient:   e.deps.HTTP,
+		OAuthHandler: (*oauthHandler)(e),
+		// The standalone GET stream carries notifications sent outside a
+		// request; only a view that shows them needs it.
+		DisableStandaloneSSE: e.deps.ClientOptions == nil,
 		MaxRetries:           2,
 	}
 	var opts *mcp.ClientSessionOptions

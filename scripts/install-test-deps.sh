@@ -17,10 +17,11 @@ declare -A provider=(
 	[unshare]=util-linux
 	[node]=nodejs
 	[npm]=npm
+	[tmux]=tmux
 )
 
 missing=()
-for cmd in ip ss unshare node npm; do
+for cmd in ip ss unshare node npm tmux; do
 	if command -v "$cmd" >/dev/null 2>&1; then
 		log "have $cmd ($(command -v "$cmd"))"
 		continue
