@@ -14,6 +14,10 @@ type ASOptions struct {
 	// Legacy selects MCP 2025-03-26 discovery: the argument to AuthServer is
 	// the MCP server URL and the only candidate is LegacyASCandidate.
 	Legacy bool
+	// ServerURL is the MCP server URL the walk started from; the SSRF guard
+	// expects private destinations only when it is itself on a private
+	// network. Empty: judged as a public server (with Legacy, the issuer).
+	ServerURL string
 }
 
 const (
@@ -49,7 +53,7 @@ func (f *Fetcher) AuthServer(ctx context.Context, issuer string, opts ASOptions)
 		if ctx.Err() != nil {
 			break
 		}
-		doc, raw, status, ct, err := GetJSON[AuthServerMetadata](ctx, f.Client, c.URL, f.MaxBytes, f.Header)
+		doc, raw, status, ct, err := getJSONGuarded[AuthServerMetadata](ctx, f, c.URL, opts.ssrfServer(issuer))
 		a := Attempt{Candidate: c, Status: status, ContentType: ct}
 		switch {
 		case err != nil:
@@ -118,6 +122,7 @@ func (f *Fetcher) AuthServer(ctx context.Context, issuer string, opts ASOptions)
 		}
 		res.Checks.Addf("asmeta.issuer-mismatch", st, specIssuer, fix, "%s", msg)
 	}
+	checkSSRFAS(&res.Checks, issuer, res.Metadata, opts.ssrfServer(issuer))
 	if res.Metadata != nil {
 		checkASMeta(&res.Checks, res.Metadata, res.From)
 	}

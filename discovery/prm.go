@@ -35,7 +35,7 @@ func (f *Fetcher) ProtectedResource(ctx context.Context, mcpURL, headerURL strin
 		if ctx.Err() != nil {
 			break
 		}
-		doc, raw, status, ct, err := GetJSON[ProtectedResourceMetadata](ctx, f.Client, c.URL, f.MaxBytes, f.Header)
+		doc, raw, status, ct, err := getJSONGuarded[ProtectedResourceMetadata](ctx, f, c.URL, mcpURL)
 		a := Attempt{Candidate: c, Status: status, ContentType: ct}
 		switch {
 		case err != nil:
@@ -85,6 +85,7 @@ func (f *Fetcher) ProtectedResource(ctx context.Context, mcpURL, headerURL strin
 			fmt.Sprintf("Point resource_metadata at a URL serving this server's metadata with resource %q", mcpURL),
 			"resource_metadata URL %s from WWW-Authenticate was not usable: %s", headerURL, why)
 	}
+	checkSSRFPRM(&res.Checks, headerURL, res.Metadata, mcpURL)
 	if res.Metadata != nil {
 		checkPRM(&res.Checks, res.Metadata, res.Raw, res.From, mcpURL)
 	}

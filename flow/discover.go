@@ -92,7 +92,7 @@ func (e *Engine) discoverAS(ctx context.Context, s *stepCtx) error {
 		res = e.fetcher(hdr).AuthServer(ctx, e.serverURL, discovery.ASOptions{Legacy: true})
 	} else {
 		e.issuer = e.prm.Metadata.AuthorizationServers[0]
-		res = e.fetcher(nil).AuthServer(ctx, e.issuer, discovery.ASOptions{})
+		res = e.fetcher(nil).AuthServer(ctx, e.issuer, discovery.ASOptions{ServerURL: e.serverURL})
 	}
 	s.data(res)
 	if res.Metadata == nil && e.legacy && !anyFetched(res.Attempts) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mcpwalk/mcpwalk/flow"
 	"github.com/mcpwalk/mcpwalk/internal/check"
+	"github.com/mcpwalk/mcpwalk/internal/findings"
 	"github.com/mcpwalk/mcpwalk/internal/record"
 )
 
@@ -161,6 +162,9 @@ func Summary(w io.Writer, r Report) {
 	for _, f := range r.Findings {
 		if f.Severity == "error" {
 			fmt.Fprintf(w, "  error %s [%s]: %s\n", f.ID, f.Step, f.Message)
+			if who := findings.WhoBreaks(f.ID); who != "" {
+				fmt.Fprintf(w, "        clients: %s (mcpwalk explain %s)\n", who, f.ID)
+			}
 		}
 	}
 }

@@ -1,0 +1,155 @@
+package findings
+
+// registerFindings: obtaining a client_id (step register).
+var registerFindings = []Finding{
+	{
+		ID:       "register.pre-registered",
+		Title:    "Using the pre-registered client",
+		Severity: Pass,
+		Rules:    []string{"MCP 2025-11-25 Authorization §Client Registration Approaches (pre-registration first)"},
+		Why:      "A client_id given by the user (--client-id) comes first in the spec's order.",
+	},
+	{
+		ID:       "register.cimd",
+		Title:    "Using a Client ID Metadata Document as client_id",
+		Severity: Pass,
+		Rules:    []string{"MCP 2025-11-25 Authorization §Client ID Metadata Documents"},
+		Why:      "The authorization server advertises CIMD support and --client-metadata-url was given.",
+	},
+	{
+		ID:       "register.cimd-unsupported",
+		Title:    "A Client ID Metadata Document was given, but the authorization server does not advertise CIMD",
+		Severity: Info,
+		Rules:    []string{"MCP 2025-11-25 Authorization §Client ID Metadata Documents (clients SHOULD check the capability and MAY fall back)"},
+		Why:      "Clients must not send a URL client_id to an authorization server that does not say it accepts one; mcpwalk fell back to dynamic registration.",
+		Breaks:   "Clients configured for CIMD only cannot connect.",
+		Fix:      "If the authorization server does accept CIMD, set \"client_id_metadata_document_supported\": true in its metadata.",
+	},
+	{
+		ID:       "register.no-mechanism",
+		Title:    "No way to obtain a client_id",
+		Severity: Error,
+		Rules: []string{
+			"MCP 2025-11-25 Authorization §Client Registration Approaches (clients MUST obtain a client_id: pre-registered, CIMD or dynamic registration)",
+			"RFC 7591 §3",
+		},
+		Why: "No --client-id was given, the authorization server does not accept Client ID Metadata Documents (or none " +
+			"was given) and it has no registration_endpoint. This is the normal state of enterprise identity providers.",
+		Breaks: "Clients that only know dynamic registration fail with \"does not support dynamic client registration\", " +
+			"even when the user could supply a client_id; clients with a client-id setting work once an app is registered.",
+		Clients: Clients{
+			Refuse:   []string{dcrOnly},
+			Tolerate: []string{"clients that accept a client id (" + vscode + ", " + goSDK + " with a pre-registered client)"},
+		},
+		Fix: "Register an application with the authorization server (public client, redirect URI http://127.0.0.1:<port>/callback) " +
+			"and pass --client-id (and --client-secret for a confidential client) with --callback-port; or enable CIMD or " +
+			"dynamic registration on the authorization server.",
+		Providers: []ProviderFix{
+			{"Entra ID", "App registrations → New registration → platform \"Mobile and desktop applications\" with redirect http://localhost (Entra ignores the port of localhost redirect URIs); codes for that platform are redeemed without a secret."},
+			{"Google", "create an OAuth client of type \"Desktop app\"; loopback redirects on any port are accepted for it."},
+			{"Okta", "create an OIDC Native application with Authorization Code + PKCE and the loopback redirect URI."},
+			{"Cognito", "create an app client without a secret, allow the authorization code grant and add the callback URL (exact match, port included)."},
+			{"Auth0", "create a Native application, or enable Dynamic Client Registration for the tenant."},
+		},
+	},
+	{
+		ID:       "register.auth-method-none",
+		Title:    "A client without a secret, but the token endpoint does not list the none method",
+		Severity: Info,
+		Rules:    []string{"RFC 8414 §2 (token_endpoint_auth_methods_supported; default client_secret_basic)", "RFC 7591 §2"},
+		Why:      "A public client (no secret) authenticates with none; when the list lacks it, the authorization server may expect a secret.",
+		Breaks:   "The token request may fail with invalid_client if the registered application is confidential.",
+		Fix:      "Register the application as a public client, or pass its --client-secret; list \"none\" in token_endpoint_auth_methods_supported if public clients are accepted.",
+	},
+	{
+		ID:       "register.auth-method",
+		Title:    "The token endpoint advertises neither client_secret_basic nor client_secret_post",
+		Severity: Warning,
+		Rules:    []string{"RFC 8414 §2", "RFC 6749 §2.3.1"},
+		Why:      "A client with a secret needs one of the two secret methods; mcpwalk tries client_secret_basic.",
+		Breaks:   "The token request fails with invalid_client when the authorization server really wants another method (private_key_jwt, tls_client_auth).",
+		Fix:      "List every method the token endpoint accepts in token_endpoint_auth_methods_supported.",
+	},
+	{
+		ID:       "register.dcr-rejected",
+		Title:    "Dynamic client registration was rejected",
+		Severity: Error,
+		Rules: []string{
+			"RFC 7591 §3.2.2 (errors: 400 invalid_redirect_uri, invalid_client_metadata)",
+			"RFC 8252 §7.3 (loopback redirect URIs: any port MUST be allowed)",
+			"MCP 2026-07-28 Client Registration §Dynamic Client Registration (clients MUST handle redirect URI constraints)",
+		},
+		Why: "mcpwalk registers a public native client with a loopback redirect URI on an ephemeral port, as MCP clients " +
+			"do. The most common rejection is the redirect URI: http (not https), 127.0.0.1 vs localhost, or an " +
+			"unexpected port. Registration may also be closed, rate-limited or need an initial access token.",
+		Breaks: "Clients that rely on dynamic registration cannot connect; the error they show is often a bare \"registration " +
+			"failed\" or a JSON parse error when the answer is HTML.",
+		Clients: Clients{Refuse: []string{dcrOnly, mostClients}},
+		Fix: "Accept http://127.0.0.1:<any port>/… and http://localhost:<any port>/… redirect URIs for native clients (RFC 8252). " +
+			"Answer errors with 400 and a JSON error/error_description. Or pre-register a client and pass --client-id with " +
+			"--callback-port.",
+		Providers: []ProviderFix{
+			{"Keycloak", "anonymous registration is governed by Client Registration Policies: add the client's host to \"Trusted Hosts\" (or disable host checking) and allow the loopback redirect URIs."},
+			{"Cloudflare workers-oauth-provider", "check the redirect URI rules of your version; loopback redirects must match on any port."},
+			{"Auth0", "Dynamic Client Registration must be enabled for the tenant; registered apps are third-party and need domain-level connections."},
+			{"Slack", "only accepts its configured redirect URIs (commonly http://localhost:3118/callback); pre-register and use --callback-port."},
+		},
+	},
+	{
+		ID:       "register.dcr-status",
+		Title:    "Dynamic registration succeeded with a status other than 201 Created",
+		Severity: Warning,
+		Rules:    []string{"RFC 7591 §3.2.1 (success is 201 Created)"},
+		Why:      "Clients check the success status; most accept any 2xx.",
+		Breaks:   "Strict clients treat 200 as an error; the Go SDK accepts 200 and 201.",
+		Clients: Clients{
+			Refuse:   []string{"clients that require 201"},
+			Tolerate: []string{goSDK, mostClients},
+		},
+		Fix: "Answer a successful registration with 201 Created.",
+	},
+	{
+		ID:       "register.dcr-content-type",
+		Title:    "The registration response is not application/json",
+		Severity: Warning,
+		Rules:    []string{"RFC 7591 §3.2.1"},
+		Why:      "The registered client metadata is a JSON document; clients parse it as such.",
+		Breaks:   "Clients that check the media type fail; others parse the body anyway.",
+		Fix:      "Send Content-Type: application/json.",
+	},
+	{
+		ID:       "register.dcr-auth-method",
+		Title:    "The server registered another token endpoint auth method than the one requested",
+		Severity: Warning,
+		Rules:    []string{"RFC 7591 §2, §3.2.1 (the response is the registered state; clients use it)"},
+		Why: "mcpwalk asks for token_endpoint_auth_method none (a public native client). A server that registers " +
+			"client_secret_basic instead hands out a secret the client must then use — exactly as registered.",
+		Breaks: "Clients that ignore the returned method (or always send the secret in the body) get invalid_client at the " +
+			"token endpoint (\"Client ID mismatch\", \"client authentication failed\"). It also turns a CLI into a " +
+			"confidential client with a secret on disk.",
+		Clients: Clients{
+			Refuse:   []string{"clients that ignore the registered method (" + inspector + " has sent Basic regardless)"},
+			Tolerate: []string{goSDK + " (uses the returned method)"},
+		},
+		Fix: "Honour \"token_endpoint_auth_method\": \"none\" for native clients, and make the token endpoint accept the method it registered.",
+	},
+	{
+		ID:       "register.dcr-secret-missing",
+		Title:    "A secret-based auth method was registered without a client_secret",
+		Severity: Error,
+		Rules:    []string{"RFC 7591 §3.2.1 (client_secret is returned for confidential clients)"},
+		Why:      "The client has been told to authenticate with a secret it was never given.",
+		Breaks:   "Every token request fails with invalid_client.",
+		Clients:  Clients{Refuse: []string{mostClients}},
+		Fix:      "Either register the client with none, or return the client_secret.",
+	},
+	{
+		ID:       "register.dcr-redirect-uris",
+		Title:    "The registered redirect_uris differ from the ones sent",
+		Severity: Warning,
+		Rules:    []string{"RFC 7591 §3.2.1", "MCP 2025-11-25 Security Considerations §Open Redirection (exact redirect URI matching)"},
+		Why:      "Authorization servers match redirect URIs exactly; a rewritten URI (localhost for 127.0.0.1, port dropped, path changed) makes the authorization request fail later.",
+		Breaks:   "The authorization request is refused with a redirect_uri mismatch, or the redirect goes somewhere the client is not listening.",
+		Fix:      "Register the redirect URIs exactly as sent.",
+	},
+}
