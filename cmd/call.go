@@ -17,11 +17,7 @@ type CallOptions struct {
 	Call     flow.Call
 	Args     []string // --arg k=v
 	ArgsJSON string   // --args '{...}'
-	Client   clientFlags
-	Callback callbackFlags
-	Output   outputFlags
-	Protocol string
-	Grading  gradingFlags
+	walkFlags
 }
 
 // NewCmdCall builds `mcpwalk call URL METHOD [NAME|URI]`.
@@ -56,11 +52,7 @@ resources/templates/list, resources/read URI, prompts/list, prompts/get NAME, pi
 	}
 	c.Flags().StringArrayVar(&opts.Args, "arg", nil, "argument k=v (numbers, true/false and null are decoded as JSON); repeatable")
 	c.Flags().StringVar(&opts.ArgsJSON, "args", "", "arguments as one JSON object")
-	opts.Client.addFlags(c.Flags())
-	opts.Callback.addFlags(c.Flags())
-	opts.Output.addFlags(c.Flags())
-	opts.Grading.addFlags(c.Flags())
-	c.Flags().StringVar(&opts.Protocol, "protocol-version", "", "MCP protocol revision to request (default: negotiate the newest)")
+	opts.walkFlags.addFlags(c.Flags())
 	return c
 }
 
@@ -131,8 +123,7 @@ func argValue(v string) any {
 }
 
 func callRun(cmd *cobra.Command, opts *CallOptions) error {
-	cfg := config(opts.Server, opts.Client, opts.Callback, opts.Protocol)
-	opts.Grading.apply(&cfg)
+	cfg := opts.config(opts.Server)
 	w := newWalk(opts.F, cfg, opts.Output, opts.Callback.NoBrowser)
 	ctx := cmd.Context()
 	defer w.engine.Close()

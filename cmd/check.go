@@ -6,14 +6,10 @@ import (
 
 // CheckOptions are the parsed flags of `mcpwalk check`.
 type CheckOptions struct {
-	F        *Factory
-	Server   string
-	Client   clientFlags
-	Callback callbackFlags
-	Output   outputFlags
-	Protocol string
+	F      *Factory
+	Server string
+	walkFlags
 	NoProbes bool
-	Grading  gradingFlags
 }
 
 // NewCmdCheck builds `mcpwalk check URL`; runF replaces the run in tests.
@@ -37,20 +33,15 @@ func NewCmdCheck(f *Factory, runF func(*CheckOptions) error) *cobra.Command {
 			return checkRun(cmd, opts)
 		},
 	}
-	opts.Client.addFlags(c.Flags())
-	opts.Callback.addFlags(c.Flags())
-	opts.Output.addFlags(c.Flags())
-	opts.Grading.addFlags(c.Flags())
-	c.Flags().StringVar(&opts.Protocol, "protocol-version", "", "MCP protocol revision to request (default: negotiate the newest)")
+	opts.walkFlags.addFlags(c.Flags())
 	c.Flags().BoolVar(&opts.NoProbes, "no-probes", false, "skip the server probes (invalid token, token in the query, other resource, Origin, CORS, …)")
 	return c
 }
 
 func checkRun(cmd *cobra.Command, opts *CheckOptions) error {
-	cfg := config(opts.Server, opts.Client, opts.Callback, opts.Protocol)
+	cfg := opts.config(opts.Server)
 	cfg.Calls = defaultCalls
 	cfg.Probes = !opts.NoProbes
-	opts.Grading.apply(&cfg)
 	w := newWalk(opts.F, cfg, opts.Output, opts.Callback.NoBrowser)
 	_, err := w.finish(w.engine.Run(cmd.Context()))
 	return err

@@ -75,6 +75,31 @@ func (g gradingFlags) apply(cfg *flow.Config) {
 	cfg.Spec, cfg.Lenient = g.Spec, g.Lenient
 }
 
+// walkFlags are the flag groups of every command that walks a server the
+// user names (check, call, walk).
+type walkFlags struct {
+	Client   clientFlags
+	Callback callbackFlags
+	Output   outputFlags
+	Grading  gradingFlags
+	Protocol string
+}
+
+func (w *walkFlags) addFlags(fs *pflag.FlagSet) {
+	w.Client.addFlags(fs)
+	w.Callback.addFlags(fs)
+	w.Output.addFlags(fs)
+	w.Grading.addFlags(fs)
+	fs.StringVar(&w.Protocol, "protocol-version", "", "MCP protocol revision to request (default: negotiate the newest)")
+}
+
+// config is the engine configuration for server.
+func (w walkFlags) config(server string) flow.Config {
+	cfg := config(server, w.Client, w.Callback, w.Protocol)
+	w.Grading.apply(&cfg)
+	return cfg
+}
+
 // config assembles the engine configuration from the flag groups.
 func config(server string, c clientFlags, cb callbackFlags, protocol string) flow.Config {
 	return flow.Config{

@@ -15,15 +15,11 @@ import (
 
 // WalkOptions are the parsed flags of `mcpwalk walk` (and `mcpwalk URL`).
 type WalkOptions struct {
-	F        *Factory
-	Server   string
-	Client   clientFlags
-	Callback callbackFlags
-	Output   outputFlags
-	Protocol string
+	F      *Factory
+	Server string
+	walkFlags
 	Auto     bool
 	NoProbes bool
-	Grading  gradingFlags
 }
 
 // NewCmdWalk builds `mcpwalk walk URL`: the interactive debugger in a
@@ -58,13 +54,9 @@ Without a terminal, or with --json, it prints the same transcript as check.`,
 }
 
 func addWalkFlags(c *cobra.Command, opts *WalkOptions) {
-	opts.Client.addFlags(c.Flags())
-	opts.Callback.addFlags(c.Flags())
-	opts.Output.addFlags(c.Flags())
-	c.Flags().StringVar(&opts.Protocol, "protocol-version", "", "MCP protocol revision to request (default: negotiate the newest)")
+	opts.walkFlags.addFlags(c.Flags())
 	c.Flags().BoolVar(&opts.Auto, "auto", false, "run every step without pausing (the TUI still opens)")
 	c.Flags().BoolVar(&opts.NoProbes, "no-probes", false, "without a terminal: skip the server probes, as check --no-probes")
-	opts.Grading.addFlags(c.Flags())
 }
 
 // addRootWalk makes `mcpwalk URL` mean `mcpwalk walk URL`; bare `mcpwalk`
@@ -89,12 +81,10 @@ func addRootWalk(root *cobra.Command, f *Factory, runF func(*WalkOptions) error)
 
 func walkCmdRun(cmd *cobra.Command, opts *WalkOptions) error {
 	if opts.Output.JSON || !interactive(opts.F.IO) {
-		return checkRun(cmd, &CheckOptions{F: opts.F, Server: opts.Server, Client: opts.Client,
-			Callback: opts.Callback, Output: opts.Output, Protocol: opts.Protocol, NoProbes: opts.NoProbes, Grading: opts.Grading})
+		return checkRun(cmd, &CheckOptions{F: opts.F, Server: opts.Server, walkFlags: opts.walkFlags, NoProbes: opts.NoProbes})
 	}
 	f := opts.F
-	cfg := config(opts.Server, opts.Client, opts.Callback, opts.Protocol)
-	opts.Grading.apply(&cfg)
+	cfg := opts.config(opts.Server)
 	red, rec, client := newHTTP(opts.Output.Timeout, false)
 	// Nothing may print on the terminal the TUI draws on: the launcher's
 	// chatter is discarded, and --no-browser leaves opening to the o key.
