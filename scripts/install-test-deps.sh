@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine, and nothing that is
 # already there: iproute2 and util-linux for scripts/netns-run.sh, Node.js if
-# it is missing, and the npm peers in tests/peers (npm ci from the lockfile).
+# it is missing, tmux for the terminal test, chromium for the real-browser
+# login test, gnome-keyring, dbus and secret-tool for the Secret Service test,
+# and the npm peers in tests/peers (npm ci from the lockfile).
 # Safe to run again; runs non-interactively (CI=true, no stdin).
 set -euo pipefail
 
@@ -18,10 +20,14 @@ declare -A provider=(
 	[node]=nodejs
 	[npm]=npm
 	[tmux]=tmux
+	[chromium]=chromium
+	[gnome-keyring-daemon]=gnome-keyring
+	[secret-tool]=libsecret-tools
+	[dbus-run-session]=dbus-daemon
 )
 
 missing=()
-for cmd in ip ss unshare node npm tmux; do
+for cmd in ip ss unshare node npm tmux chromium gnome-keyring-daemon secret-tool dbus-run-session; do
 	if command -v "$cmd" >/dev/null 2>&1; then
 		log "have $cmd ($(command -v "$cmd"))"
 		continue
