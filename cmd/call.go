@@ -124,11 +124,15 @@ func argValue(v string) any {
 
 func callRun(cmd *cobra.Command, opts *CallOptions) error {
 	cfg := opts.config(opts.Server)
-	w := newWalk(opts.F, cfg, opts.Output, opts.Callback.NoBrowser)
+	st, err := opts.Store.open(cmd.Context(), opts.F.IO.ErrOut)
+	if err != nil {
+		return err
+	}
+	w := newWalk(opts.F, cfg, opts.Output, opts.Callback.NoBrowser, st)
 	ctx := cmd.Context()
 	defer w.engine.Close()
 	var result json.RawMessage
-	err := w.engine.Authenticate(ctx)
+	err = w.engine.Authenticate(ctx)
 	if err == nil {
 		err = w.engine.Connect(ctx)
 	}

@@ -42,8 +42,12 @@ func checkRun(cmd *cobra.Command, opts *CheckOptions) error {
 	cfg := opts.config(opts.Server)
 	cfg.Calls = defaultCalls
 	cfg.Probes = !opts.NoProbes
-	w := newWalk(opts.F, cfg, opts.Output, opts.Callback.NoBrowser)
-	_, err := w.finish(w.engine.Run(cmd.Context()))
+	st, err := opts.Store.open(cmd.Context(), opts.F.IO.ErrOut)
+	if err != nil {
+		return err
+	}
+	w := newWalk(opts.F, cfg, opts.Output, opts.Callback.NoBrowser, st)
+	_, err = w.finish(w.engine.Run(cmd.Context()))
 	return err
 }
 

@@ -91,7 +91,8 @@ func demoRun(cmd *cobra.Command, opts *DemoOptions) error {
 		},
 	}
 	opts.Grading.apply(&cfg)
-	w := newWalk(opts.F, cfg, opts.Output, true)
+	// The demo's servers live for one run on random ports: nothing to keep.
+	w := newWalk(opts.F, cfg, opts.Output, true, nil)
 	_, err = w.finish(w.engine.Run(cmd.Context()))
 	return err
 }

@@ -1,10 +1,15 @@
 package cmd
 
 import (
+	"context"
+	"fmt"
+	"io"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/mcpwalk/mcpwalk/flow"
+	"github.com/mcpwalk/mcpwalk/internal/store"
 	"github.com/spf13/pflag"
 )
 
@@ -75,6 +80,37 @@ func (g gradingFlags) apply(cfg *flow.Config) {
 	cfg.Spec, cfg.Lenient = g.Spec, g.Lenient
 }
 
+// storeFlags choose where tokens and registrations are kept.
+type storeFlags struct {
+	Kind       string
+	StoredOnly bool
+}
+
+func (t *storeFlags) addFlags(fs *pflag.FlagSet) {
+	def := os.Getenv("MCPWALK_TOKEN_STORE")
+	if def == "" {
+		def = store.KindAuto
+	}
+	fs.StringVar(&t.Kind, "token-store", def, "where tokens and registrations are kept: auto (OS keychain, else a 0600 file), keyring, file, none (env MCPWALK_TOKEN_STORE)")
+	fs.BoolVar(&t.StoredOnly, "stored-auth-only", false, "never start a login: use (or refresh) the stored token, else exit with code 4")
+}
+
+// open returns the chosen store (nil for none), warning on errOut when
+// the keychain is missing and the file is used instead.
+func (t storeFlags) open(ctx context.Context, errOut io.Writer) (flow.TokenStore, error) {
+	st, err := store.Open(ctx, t.Kind, func(msg string) { fmt.Fprintln(errOut, "mcpwalk: warning:", msg) })
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	if st == nil {
+		if t.StoredOnly {
+			return nil, usagef("--stored-auth-only needs a token store; --token-store none keeps nothing")
+		}
+		return nil, nil
+	}
+	return st, nil
+}
+
 // walkFlags are the flag groups of every command that walks a server the
 // user names (check, call, walk).
 type walkFlags struct {
@@ -82,6 +118,7 @@ type walkFlags struct {
 	Callback callbackFlags
 	Output   outputFlags
 	Grading  gradingFlags
+	Store    storeFlags
 	Protocol string
 }
 
@@ -90,6 +127,7 @@ func (w *walkFlags) addFlags(fs *pflag.FlagSet) {
 	w.Callback.addFlags(fs)
 	w.Output.addFlags(fs)
 	w.Grading.addFlags(fs)
+	w.Store.addFlags(fs)
 	fs.StringVar(&w.Protocol, "protocol-version", "", "MCP protocol revision to request (default: negotiate the newest)")
 }
 
@@ -97,6 +135,7 @@ func (w *walkFlags) addFlags(fs *pflag.FlagSet) {
 func (w walkFlags) config(server string) flow.Config {
 	cfg := config(server, w.Client, w.Callback, w.Protocol)
 	w.Grading.apply(&cfg)
+	cfg.StoredAuthOnly = w.Store.StoredOnly
 	return cfg
 }
 

@@ -21,6 +21,7 @@ const (
 	ExitOK       = 0
 	ExitFailed   = 1 // the walk stopped, or an error finding was raised
 	ExitUsage    = 2
+	ExitAuth     = 4 // --stored-auth-only and no usable stored token
 	ExitCanceled = 130
 )
 
@@ -34,6 +35,10 @@ func usagef(format string, args ...any) error { return errUsage{fmt.Errorf(forma
 
 // errSilent is a failure already reported (transcript and summary printed).
 var errSilent = errors.New("failed")
+
+// errLoginNeeded is errSilent for a walk that needed a login it was told
+// not to start (--stored-auth-only).
+var errLoginNeeded = fmt.Errorf("%w: login needed", errSilent)
 
 // Main runs mcpwalk with os.Args and returns the process exit code.
 func Main() int {
@@ -53,6 +58,9 @@ func exitCode(ctx context.Context, f *Factory, err error) int {
 	if ctx.Err() != nil || errors.Is(err, context.Canceled) {
 		fmt.Fprintln(f.IO.ErrOut, "mcpwalk: canceled")
 		return ExitCanceled
+	}
+	if errors.Is(err, errLoginNeeded) {
+		return ExitAuth
 	}
 	if errors.Is(err, errSilent) {
 		return ExitFailed

@@ -18,12 +18,12 @@ type walkRun struct {
 	engine *flow.Engine
 }
 
-func newWalk(f *Factory, cfg flow.Config, out outputFlags, noBrowser bool) *walkRun {
+func newWalk(f *Factory, cfg flow.Config, out outputFlags, noBrowser bool, st flow.TokenStore) *walkRun {
 	red, rec, client := newHTTP(out.Timeout, false)
 	tr := &report.Transcript{W: f.IO.ErrOut, Verbose: out.Verbose}
 	deps := flow.Deps{
 		HTTP: client, Recorder: rec, Secrets: red,
-		Browser: f.browser(noBrowser), Listen: f.listen(), Observer: tr,
+		Browser: f.browser(noBrowser), Listen: f.listen(), Observer: tr, Store: st,
 	}
 	return &walkRun{f: f, out: out, cfg: cfg, engine: flow.New(cfg, deps)}
 }
@@ -40,6 +40,9 @@ func (w *walkRun) finish(runErr error) (report.Report, error) {
 		if err := report.WriteJSON(w.f.IO.Out, r); err != nil {
 			return r, fmt.Errorf("writing the report: %w", err)
 		}
+	}
+	if w.engine.LoginRefused() {
+		return r, errLoginNeeded
 	}
 	if !r.OK {
 		return r, errSilent

@@ -85,6 +85,10 @@ func walkCmdRun(cmd *cobra.Command, opts *WalkOptions) error {
 	}
 	f := opts.F
 	cfg := opts.config(opts.Server)
+	st, err := opts.Store.open(cmd.Context(), f.IO.ErrOut)
+	if err != nil {
+		return err
+	}
 	red, rec, client := newHTTP(opts.Output.Timeout, false)
 	// Nothing may print on the terminal the TUI draws on: the launcher's
 	// chatter is discarded, and --no-browser leaves opening to the o key.
@@ -98,7 +102,7 @@ func walkCmdRun(cmd *cobra.Command, opts *WalkOptions) error {
 	}
 	results, err := tui.Run(cmd.Context(), tui.Options{
 		Config: cfg,
-		Deps:   flow.Deps{HTTP: client, Recorder: rec, Secrets: red, Browser: engineBrowser, Listen: f.listen()},
+		Deps:   flow.Deps{HTTP: client, Recorder: rec, Secrets: red, Browser: engineBrowser, Listen: f.listen(), Store: st},
 		Opener: opener,
 		Auto:   opts.Auto,
 		In:     f.IO.In,

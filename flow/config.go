@@ -50,6 +50,12 @@ type Config struct {
 	// AuthParams are extra authorization request parameters (the TUI lets
 	// the user add them, for example prompt=consent).
 	AuthParams map[string]string
+	// StoredAuthOnly never starts a login: without a usable stored token
+	// (or one that refreshes) the walk stops with ErrLoginNeeded.
+	StoredAuthOnly bool
+	// ForceRefresh refreshes the stored token even when it is still valid
+	// (mcpwalk token refresh); it never falls back to a login.
+	ForceRefresh bool
 	// ClientName is sent in dynamic registration (default "mcpwalk").
 	ClientName string
 	// Version is mcpwalk's version, sent as MCP clientInfo.
@@ -123,4 +129,7 @@ type Deps struct {
 	// ClientOptions, if set, are the MCP client's options: the handlers
 	// for server notifications and log messages a view wants to show.
 	ClientOptions *mcp.ClientOptions
+	// Store, if set, keeps tokens and registrations between runs; nil
+	// means every walk logs in from scratch.
+	Store TokenStore
 }

@@ -135,6 +135,20 @@ func (e *Engine) rediscover(ctx context.Context) error {
 
 // reauthorize runs authorize and token again for the challenged scopes.
 func (e *Engine) reauthorize(ctx context.Context, c *discovery.Challenge, challenged []string) error {
+	if e.cfg.StoredAuthOnly {
+		e.loginRefused = true
+		return fmt.Errorf("the server asks for a new authorization (%w)", ErrLoginNeeded)
+	}
+	if e.reused {
+		// The stored token was refused or lacks a scope: from here on the
+		// walk logs in, with the stored registration if there is one.
+		e.reused = false
+		if e.receiver == nil && e.client != nil && e.client.RedirectURI == "" {
+			if err := e.run(ctx, StepRegister, e.register); err != nil {
+				return err
+			}
+		}
+	}
 	if c != nil && c.Params["resource_metadata"] != "" && e.challenge != nil &&
 		c.Params["resource_metadata"] != e.challenge.Params["resource_metadata"] {
 		e.challenge = c

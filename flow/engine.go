@@ -51,6 +51,12 @@ type Engine struct {
 	stepUps    int
 	forbidden  []*discovery.Challenge // 403 challenges seen during MCP calls
 
+	// Stored state (Deps.Store): a registration to reuse, whether the
+	// token came from the store, and whether a login was refused.
+	storedClient *StoredClient
+	reused       bool
+	loginRefused bool
+
 	session *mcp.ClientSession
 }
 
@@ -112,7 +118,7 @@ func (e *Engine) Run(ctx context.Context) error {
 }
 
 // AuthSteps are the authorization steps in walk order.
-var AuthSteps = []string{StepProbe, StepPRM, StepASMeta, StepRegister, StepAuthorize, StepToken}
+var AuthSteps = []string{StepProbe, StepPRM, StepASMeta, StepStored, StepRegister, StepAuthorize, StepToken}
 
 // Authenticate runs probe through token. A server that does not ask for
 // authorization skips the OAuth steps.
@@ -133,13 +139,21 @@ func (e *Engine) Authenticate(ctx context.Context) error {
 func (e *Engine) RunStep(ctx context.Context, id string) error {
 	fn := map[string]func(context.Context, *stepCtx) error{
 		StepProbe: e.probe, StepPRM: e.discoverPRM, StepASMeta: e.discoverAS,
-		StepRegister: e.register, StepAuthorize: e.authorize, StepToken: e.exchangeToken, StepConnect: e.connect,
+		StepStored: e.useStored, StepRegister: e.register, StepAuthorize: e.authorize, StepToken: e.exchangeToken, StepConnect: e.connect,
 	}[id]
 	if fn == nil {
 		return fmt.Errorf("unknown step %q", id)
 	}
 	if id != StepProbe && id != StepConnect && !e.authNeeded {
 		e.skip(id, "the server did not ask for authorization")
+		return nil
+	}
+	switch {
+	case id == StepStored && e.deps.Store == nil:
+		e.skip(id, "no token store (--token-store none): every run logs in")
+		return nil
+	case (id == StepRegister || id == StepAuthorize || id == StepToken) && e.reused:
+		e.skip(id, "a stored token is in use (see the stored step)")
 		return nil
 	}
 	if id == StepConnect && e.session != nil {
@@ -159,6 +173,8 @@ func (e *Engine) ready(id string) bool {
 		return e.legacy || e.prm != nil && e.resource != "" && (e.prm.Metadata != nil || e.prm.Rejected != nil)
 	case StepASMeta:
 		return e.as != nil
+	case StepStored:
+		return !e.loginRefused
 	case StepRegister:
 		return e.client != nil
 	case StepAuthorize:
@@ -169,6 +185,10 @@ func (e *Engine) ready(id string) bool {
 	// Calls and probes are each a request of their own.
 	return strings.HasPrefix(id, StepCalls+":") || strings.HasPrefix(id, "probes:")
 }
+
+// LoginRefused reports whether the walk stopped because it needed a login
+// that Config.StoredAuthOnly (or ForceRefresh) forbids.
+func (e *Engine) LoginRefused() bool { return e.loginRefused }
 
 // AuthRequired reports whether the probe found the server asking for
 // authorization.
@@ -383,6 +403,7 @@ var stepTitles = map[string]string{
 	StepProbe:     "Unauthenticated request: expect 401 and a WWW-Authenticate challenge",
 	StepPRM:       "Protected Resource Metadata (RFC 9728)",
 	StepASMeta:    "Authorization server metadata (RFC 8414 / OpenID Connect Discovery)",
+	StepStored:    "Stored credentials: reuse or refresh a token and registration from an earlier run",
 	StepRegister:  "Client registration",
 	StepAuthorize: "Authorization request: PKCE S256, state, resource (RFC 8707), iss check (RFC 9207)",
 	StepToken:     "Token request: authorization code exchange",

@@ -137,7 +137,7 @@ func TestWalk(t *testing.T) {
 			name: "dynamic registration, path-aware PRM from the header",
 			fake: fake{},
 			verify: func(t *testing.T, h *harness, f *fake) {
-				want := []string{"probe=pass", "prm=pass", "asmeta=pass", "register=pass", "authorize=pass", "token=pass", "connect=pass", "calls:tools/list=pass"}
+				want := []string{"probe=pass", "prm=pass", "asmeta=pass", "stored=skip", "register=pass", "authorize=pass", "token=pass", "connect=pass", "calls:tools/list=pass"}
 				if diff := cmp.Diff(want, stepIDs(h.e.Results())); diff != "" {
 					t.Errorf("steps (-want +got):\n%s", diff)
 				}
@@ -298,7 +298,7 @@ func TestWalk(t *testing.T) {
 			name: "server without authorization",
 			fake: fake{open: true},
 			verify: func(t *testing.T, h *harness, f *fake) {
-				want := []string{"probe=pass", "prm=skip", "asmeta=skip", "register=skip", "authorize=skip", "token=skip", "connect=pass", "calls:tools/list=pass"}
+				want := []string{"probe=pass", "prm=skip", "asmeta=skip", "stored=skip", "register=skip", "authorize=skip", "token=skip", "connect=pass", "calls:tools/list=pass"}
 				if diff := cmp.Diff(want, stepIDs(h.e.Results())); diff != "" {
 					t.Errorf("steps (-want +got):\n%s", diff)
 				}
@@ -369,7 +369,7 @@ func TestStepUp(t *testing.T) {
 	if err := h.e.Run(context.Background()); err != nil {
 		t.Fatalf("Run: %v\n%v", err, stepIDs(h.e.Results()))
 	}
-	want := []string{"probe=pass", "prm=pass", "asmeta=pass", "register=pass", "authorize=pass", "token=pass", "connect=pass",
+	want := []string{"probe=pass", "prm=pass", "asmeta=pass", "stored=skip", "register=pass", "authorize=pass", "token=pass", "connect=pass",
 		"calls:tools/call=pass", "authorize=pass", "token=pass", "calls:tools/call=pass"}
 	if diff := cmp.Diff(want, stepIDs(h.e.Results())); diff != "" {
 		t.Errorf("steps (-want +got):\n%s", diff)

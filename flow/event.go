@@ -14,6 +14,7 @@ const (
 	StepProbe     = "probe"
 	StepPRM       = "prm"
 	StepASMeta    = "asmeta"
+	StepStored    = "stored"
 	StepRegister  = "register"
 	StepAuthorize = "authorize"
 	StepToken     = "token"

@@ -8,7 +8,10 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
+	"time"
 
 	"github.com/mcpwalk/mcpwalk/internal/check"
 )
@@ -40,6 +43,9 @@ const (
 func (e *Engine) register(ctx context.Context, s *stepCtx) error {
 	e.closeReceiver()
 	e.client = nil
+	if e.cfg.ClientID == "" && e.storedClient != nil && e.reuseRegistration(ctx, s) {
+		return nil
+	}
 	r, err := e.deps.Listen(ctx, e.cfg.CallbackPort, e.cfg.CallbackPath)
 	if err != nil {
 		return fail("Free the port or pick another with --callback-port.", "starting the loopback redirect listener: %v", err)
@@ -119,6 +125,7 @@ type dcrResponse struct {
 	GrantTypes              []string `json:"grant_types"`
 	Error                   string   `json:"error"`
 	ErrorDescription        string   `json:"error_description"`
+	RegistrationClientURI   string   `json:"registration_client_uri"`
 }
 
 // registerDynamic registers a public native client (RFC 7591).
@@ -198,7 +205,42 @@ func (e *Engine) registerDynamic(ctx context.Context, s *stepCtx, redirect strin
 	}
 	e.client = &ClientInfo{ID: out.ClientID, Secret: out.ClientSecret, AuthMethod: method, Source: "dcr",
 		RedirectURI: redirect, GrantTypes: grants}
+	e.saveClient(ctx, s, e.client, out.RegistrationAccessToken, out.RegistrationClientURI)
 	return nil
+}
+
+// reuseRegistration takes the registration an earlier run stored for this
+// authorization server, listening on its registered redirect port. It
+// reports false when that port is taken (then a new registration is made).
+func (e *Engine) reuseRegistration(ctx context.Context, s *stepCtx) bool {
+	c := e.storedClient
+	if c.Source == "cimd" && (e.cfg.ClientMetadataURL != c.ClientID || !e.as.ClientIDMetadataDocumentSupported) {
+		return false
+	}
+	port, path := 0, e.cfg.CallbackPath
+	if u, err := url.Parse(c.RedirectURI); err == nil {
+		port, _ = strconv.Atoi(u.Port())
+		path = u.Path
+	}
+	if e.cfg.CallbackPort != 0 && e.cfg.CallbackPort != port {
+		s.add(check.New("register.stored-port", check.Info, specRegistration, "",
+			"the stored registration of %q uses redirect port %d, --callback-port asks for %d: registering again", c.ClientID, port, e.cfg.CallbackPort))
+		return false
+	}
+	r, err := e.deps.Listen(ctx, port, path)
+	if err != nil {
+		s.add(check.New("register.stored-port", check.Info, specRegistration, "",
+			"the stored registration of %q redirects to %s, but that port cannot be used (%v): registering again", c.ClientID, c.RedirectURI, err))
+		return false
+	}
+	e.receiver = r
+	e.client = c.info()
+	e.client.RedirectURI = r.RedirectURI()
+	s.add(check.New("register.reused", check.Pass, specRegistration, "",
+		"reusing client_id %q (%s) registered %s: no new registration", c.ClientID, c.Source, c.RegisteredAt.Format(time.RFC3339)))
+	s.data(e.client)
+	s.res.Summary = fmt.Sprintf("client_id %q reused from the store (%s), redirect %s", c.ClientID, c.Source, e.client.RedirectURI)
+	return true
 }
 
 // maxJSON caps every JSON body the engine reads itself.

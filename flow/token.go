@@ -30,13 +30,15 @@ func (e *Engine) exchangeToken(ctx context.Context, s *stepCtx) error {
 	if idt, ok := tok.Extra("id_token").(string); ok {
 		e.deps.Secrets.Secret(idt)
 	}
-	e.checkTokenResponse(s, tok, p.scopes)
+	reason := e.checkTokenResponse(s, tok, p.scopes)
 	e.token = tok
+	e.saveToken(ctx, s, reason)
 	return nil
 }
 
-// checkTokenResponse records what the token response says and lacks.
-func (e *Engine) checkTokenResponse(s *stepCtx, tok *oauth2.Token, requested []string) {
+// checkTokenResponse records what the token response says and lacks, and
+// returns why no refresh token came with it ("" when one did).
+func (e *Engine) checkTokenResponse(s *stepCtx, tok *oauth2.Token, requested []string) string {
 	if !strings.EqualFold(tok.Type(), "Bearer") && !strings.EqualFold(tok.Type(), "DPoP") {
 		s.add(check.New("token.type", check.Warn, "RFC 6750 §4; RFC 6749 §7.1", "Return token_type \"Bearer\".",
 			"token_type %q; sending it as a Bearer token anyway", tok.TokenType))
@@ -58,14 +60,18 @@ func (e *Engine) checkTokenResponse(s *stepCtx, tok *oauth2.Token, requested []s
 	if tok.Expiry.IsZero() {
 		s.add(check.New("token.expires-in", check.Info, specToken, "Return expires_in so clients can refresh before expiry.", "no expires_in in the token response"))
 	}
-	refresh := "no refresh token"
-	if tok.RefreshToken != "" {
-		refresh = "a refresh token"
+	refresh, reason := "a refresh token", ""
+	if tok.RefreshToken == "" {
+		refresh, reason = "no refresh token", e.noRefreshReason(requested)
+		s.add(check.New("token.no-refresh-token", check.Info, specRefresh,
+			"Without a refresh token every expiry means a new browser login; request offline_access when it is offered.",
+			"no refresh token was issued: %s", reason))
 	}
 	aud := e.checkAudience(s, tok.AccessToken)
 	s.data(map[string]any{"token_type": tok.Type(), "scope": strings.Join(granted, " "), "expires_in_s": expiresIn(tok, e.deps.Now()),
 		"refresh_token_issued": tok.RefreshToken != "", "access_token_format": aud})
 	s.res.Summary = fmt.Sprintf("%s token, scope %q, %s, expires in %s", tok.Type(), strings.Join(granted, " "), refresh, expiresText(tok, e.deps.Now()))
+	return reason
 }
 
 // lastExchange is the most recent exchange of the running step.

@@ -66,7 +66,7 @@ echo "tmux-test: walking $url"
 
 # The pane runs mcpwalk, then says how it exited and stays open to be read.
 tm new-session -d -s "$session" -x 120 -y 40 \
-	"env NO_COLOR=1 TERM=xterm-256color LANG=C.UTF-8 '$bin' walk --headless '$url' 2>'$work/stderr'; echo \"mcpwalk-exited-\$?\"; cat '$work/stderr'; sleep 60"
+	"env NO_COLOR=1 TERM=xterm-256color LANG=C.UTF-8 XDG_DATA_HOME='$work/data' MCPWALK_TOKEN_STORE=file '$bin' walk --headless '$url' 2>'$work/stderr'; echo \"mcpwalk-exited-\$?\"; cat '$work/stderr'; sleep 60"
 
 screen() { tm capture-pane -p -t "$session"; }
 
@@ -99,7 +99,10 @@ expect "401 Unauthorized"
 keys n
 expect "paused before asmeta"
 keys n
+expect "paused before stored"
+keys n
 expect "paused before register"
+expect "no stored token"
 keys n
 expect "paused before authorize"
 expect "client_id"

@@ -11,6 +11,8 @@ var explanations = map[string]string{
 		"server and the authorization servers that issue tokens for it.",
 	flow.StepASMeta: "Fetches the authorization server's metadata (RFC 8414, or OpenID Connect discovery): " +
 		"its endpoints, PKCE methods, registration options and the issuer identifier.",
+	flow.StepStored: "Looks for a token and client registration an earlier run kept (OS keychain or a 0600 file): " +
+		"a valid token is used as is, an expired one refreshed with the resource parameter; otherwise a login follows.",
 	flow.StepRegister: "Gets a client_id: a pre-registered client, a Client ID Metadata Document URL, or " +
 		"dynamic client registration (RFC 7591). The loopback redirect URI is bound here.",
 	flow.StepAuthorize: "Sends the user to the authorization endpoint with PKCE (S256), state and the " +

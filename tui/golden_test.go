@@ -64,7 +64,7 @@ func TestGoldenFailedStep(t *testing.T) {
 
 func TestGoldenToken(t *testing.T) {
 	golden.RequireEqual(t, screenAfter(t, func(tm *teatest.TestModel) {
-		for _, next := range []string{"prm", "asmeta", "register", "authorize", "token", "connect"} {
+		for _, next := range []string{"prm", "asmeta", "stored", "register", "authorize", "token", "connect"} {
 			press(tm, "n")
 			waitFor(t, tm, "paused before "+next)
 		}

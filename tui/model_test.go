@@ -64,7 +64,7 @@ func TestRunToEnd(t *testing.T) {
 	u.eng.data["calls:tools/list"] = `{"tools":[{"name":"echo","description":"Echoes.","inputSchema":{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}}]}`
 	u.key("a")
 	u.finish()
-	want := []string{"probe", "prm", "asmeta", "register", "authorize", "token", "connect",
+	want := []string{"probe", "prm", "asmeta", "stored", "register", "authorize", "token", "connect",
 		"calls:tools/list", "calls:resources/list", "calls:resources/templates/list", "calls:prompts/list"}
 	if diff := cmp.Diff(want, u.eng.ran); diff != "" {
 		t.Errorf("ran (-want +got):\n%s", diff)
@@ -88,7 +88,7 @@ func TestAutoOption(t *testing.T) {
 		t.Fatalf("--auto did not start: %s", u.m.state)
 	}
 	u.finish()
-	if len(u.eng.ran) != 11 {
+	if len(u.eng.ran) != 12 {
 		t.Errorf("ran %v", u.eng.ran)
 	}
 }
@@ -234,7 +234,7 @@ func TestTokenReveal(t *testing.T) {
 	aud := true
 	u.eng.token = &flow.TokenView{TokenType: "Bearer", Scopes: []string{"mcp:read"}, Resource: "https://mcp.example/mcp",
 		JWTHeader: map[string]any{"alg": "RS256"}, JWTClaims: &flow.Claims{Audience: []string{"https://mcp.example/mcp"}}, AudienceMatches: &aud}
-	for range 6 {
+	for range 7 {
 		u.key("n")
 		u.finish()
 	}

@@ -103,7 +103,7 @@ func (f Finding) Family() string {
 
 // families lists every entry table; one file per step family.
 var families = [][]Finding{
-	probeFindings, prmFindings, asmetaFindings, discoveryFindings, registerFindings,
+	probeFindings, prmFindings, asmetaFindings, discoveryFindings, storedFindings, registerFindings,
 	authorizeFindings, tokenFindings, connectFindings, callsFindings, probesFindings,
 	failedFindings,
 }

@@ -3,6 +3,24 @@ package findings
 // registerFindings: obtaining a client_id (step register).
 var registerFindings = []Finding{
 	{
+		ID:       "register.reused",
+		Title:    "The client registration stored by an earlier run is reused",
+		Severity: Pass,
+		Rules:    []string{"MCP 2025-11-25 Authorization §Client Registration Approaches", "RFC 7591 §3"},
+		Why: "Registering a new client on every run fills the authorization server with dead clients and runs into registration " +
+			"rate limits (the TypeScript SDK's demo server allows 20 an hour). mcpwalk keeps one registration per authorization server.",
+		Fix: "Nothing to fix.",
+	},
+	{
+		ID:       "register.stored-port",
+		Title:    "The stored registration's redirect port cannot be used; registering again",
+		Severity: Info,
+		Rules:    []string{"RFC 8252 §7.3 (loopback redirect URIs: any port must be allowed)"},
+		Why: "mcpwalk listens on the port of the stored redirect URI, since many authorization servers compare redirect URIs " +
+			"exactly, port included. When that port is taken (or --callback-port asks for another) it registers again.",
+		Fix: "Free the port, or let the authorization server accept any loopback port as RFC 8252 requires.",
+	},
+	{
 		ID:       "register.pre-registered",
 		Title:    "Using the pre-registered client",
 		Severity: Pass,

@@ -3,6 +3,16 @@ package findings
 // tokenFindings: the code exchange and the token it yields (step token).
 var tokenFindings = []Finding{
 	{
+		ID:       "token.no-refresh-token",
+		Title:    "No refresh token was issued",
+		Severity: Info,
+		Rules:    []string{"RFC 6749 §5.1 (refresh_token is OPTIONAL)", "OAuth 2.1 §4.3"},
+		Why: "The message says why: offline_access offered but not requested, not offered at all, or the authorization " +
+			"server's policy. Without one, the token cannot be renewed without a new login.",
+		Breaks: "Agents and CI checks need an interactive login at every expiry.",
+		Fix:    "Offer offline_access in scopes_supported and issue rotated refresh tokens to public clients.",
+	},
+	{
 		ID:       "token.type",
 		Title:    "token_type is not Bearer (or DPoP)",
 		Severity: Warning,
