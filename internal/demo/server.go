@@ -133,3 +133,45 @@ func (w *statusWriter) Flush() {
 		f.Flush()
 	}
 }
+
+// ForgetClients drops every dynamically registered client, as an
+// authorization server restarted with in-memory registrations would; the
+// pre-registered client stays. Tests use it for stale registrations.
+func (s *Server) ForgetClients() {
+	st := s.state
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for id := range st.clients {
+		if id != s.PreRegisteredClientID {
+			delete(st.clients, id)
+		}
+	}
+}
+
+// RevokeAll revokes every grant issued so far (access and refresh tokens),
+// as an administrator ending all sessions would.
+func (s *Server) RevokeAll() {
+	st := s.state
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for _, g := range st.refresh {
+		st.revokeFamily(g.Family)
+	}
+	for _, g := range st.access {
+		st.revokeFamily(g.Family)
+	}
+}
+
+// Registrations counts the dynamic registrations made so far.
+func (s *Server) Registrations() int {
+	st := s.state
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	n := 0
+	for id := range st.clients {
+		if id != s.PreRegisteredClientID {
+			n++
+		}
+	}
+	return n
+}
