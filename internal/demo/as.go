@@ -112,6 +112,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 	}
 	s.state.mu.Lock()
 	s.state.clients[c.ID] = c
+	s.state.keep(c.Secret)
 	s.state.mu.Unlock()
 	resp := map[string]any{
 		"client_id": c.ID, "client_id_issued_at": time.Now().Unix(), "redirect_uris": c.RedirectURIs,
@@ -170,6 +171,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		s.state.mu.Lock()
 		s.state.codes[code] = &grant{ClientID: c.ID, Scopes: scopes, Resource: q.Get("resource"), Challenge: q.Get("code_challenge"),
 			Redirect: redirect, Expires: time.Now().Add(time.Minute), Family: secret()}
+		s.state.keep(code)
 		s.state.mu.Unlock()
 		v := url.Values{"code": {code}, "iss": {s.Issuer}}
 		if st := q.Get("state"); st != "" && !s.has("state-dropped") {

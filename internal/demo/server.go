@@ -175,3 +175,13 @@ func (s *Server) Registrations() int {
 	}
 	return n
 }
+
+// Secrets returns every secret value the demo issued or received so far:
+// client secrets, authorization codes, PKCE verifiers, access and refresh
+// tokens. Tests scan mcpwalk's output for them.
+func (s *Server) Secrets() []string {
+	st := s.state
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return append([]string{s.PreRegisteredClientSecret}, st.secrets...)
+}

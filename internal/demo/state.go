@@ -42,6 +42,16 @@ type state struct {
 	refresh  map[string]*grant
 	rotated  map[string]string // old refresh token → family
 	families map[string]bool   // revoked families
+	// secrets is every secret the demo issued or received (client secrets,
+	// codes, verifiers, tokens), for tests that scan output for leaks.
+	secrets []string
+}
+
+// keep records a secret value for Secrets; callers hold mu.
+func (st *state) keep(v string) {
+	if v != "" {
+		st.secrets = append(st.secrets, v)
+	}
 }
 
 func newState() *state {

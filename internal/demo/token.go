@@ -102,6 +102,7 @@ func (s *Server) redeemCode(w http.ResponseWriter, f url.Values, c *client) {
 	if g != nil {
 		st.used[code] = g.Family
 	}
+	st.keep(f.Get("code_verifier"))
 	st.mu.Unlock()
 	sum := sha256.Sum256([]byte(f.Get("code_verifier")))
 	switch {
@@ -166,12 +167,14 @@ func (s *Server) issue(w http.ResponseWriter, c *client, g *grant) {
 		"scope": strings.Join(g.Scopes, " ")}
 	st := s.state
 	st.mu.Lock()
+	st.keep(at)
 	st.access[at] = &access
 	if slices.Contains(g.Scopes, "offline_access") || slices.Contains(c.GrantTypes, "refresh_token") {
 		rt := secret()
 		ref := *g
 		ref.Expires = time.Now().Add(s.opts.RefreshTTL)
 		st.refresh[rt] = &ref
+		st.keep(rt)
 		resp["refresh_token"] = rt
 	}
 	st.mu.Unlock()
