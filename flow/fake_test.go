@@ -45,6 +45,8 @@ type fake struct {
 	queryToken bool
 	// grantOnly, when set, is the most the token endpoint grants.
 	grantOnly []string
+	// refresh issues rotating refresh tokens and serves the refresh grant.
+	refresh bool
 
 	t   *testing.T
 	srv *httptest.Server
@@ -56,6 +58,7 @@ type fake struct {
 	audience map[string]string   // access token → resource
 	tokenReq []url.Values
 	authReq  []url.Values
+	refreshs map[string]fakeCode // refresh token → grant
 }
 
 type fakeClient struct{ secret, method string }
@@ -72,6 +75,7 @@ func (f *fake) start(t *testing.T) *fake {
 	f.codes = map[string]fakeCode{}
 	f.tokens = map[string][]string{}
 	f.audience = map[string]string{}
+	f.refreshs = map[string]fakeCode{}
 	mux := http.NewServeMux()
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
@@ -190,6 +194,19 @@ func (f *fake) token(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 401, map[string]string{"error": "invalid_client"})
 		return
 	}
+	if r.PostForm.Get("grant_type") == "refresh_token" {
+		g, ok := f.refreshs[r.PostForm.Get("refresh_token")]
+		delete(f.refreshs, r.PostForm.Get("refresh_token"))
+		switch {
+		case !ok || g.client != id:
+			writeJSON(w, 400, map[string]string{"error": "invalid_grant"})
+		case g.resource != r.PostForm.Get("resource"):
+			writeJSON(w, 400, map[string]string{"error": "invalid_target", "error_description": "refresh without the original resource"})
+		default:
+			f.issue(w, g)
+		}
+		return
+	}
 	c, ok := f.codes[r.PostForm.Get("code")]
 	delete(f.codes, r.PostForm.Get("code"))
 	sum := sha256.Sum256([]byte(r.PostForm.Get("code_verifier")))
@@ -204,14 +221,26 @@ func (f *fake) token(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 400, map[string]string{"error": "invalid_target"})
 		return
 	}
-	tok := "at-" + rand.Text()
 	if f.grantOnly != nil {
 		c.scopes = f.grantOnly
 	}
+	f.issue(w, c)
+}
+
+// issue answers with a new access token for grant c (and a refresh token
+// when f.refresh); callers hold mu.
+func (f *fake) issue(w http.ResponseWriter, c fakeCode) {
+	tok := "at-" + rand.Text()
 	f.tokens[tok] = c.scopes
 	f.audience[tok] = c.resource
+	resp := map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": 3600, "scope": strings.Join(c.scopes, " ")}
+	if f.refresh {
+		rt := "rt-" + rand.Text()
+		f.refreshs[rt] = c
+		resp["refresh_token"] = rt
+	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, 200, map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": 3600, "scope": strings.Join(c.scopes, " ")})
+	writeJSON(w, 200, resp)
 }
 
 // protect answers 401 without a known token and 403 insufficient_scope
