@@ -277,17 +277,20 @@ is decoded; with no argument the token is read from standard input.`,
 
 func newCmdTokenRefresh(f *Factory) *cobra.Command {
 	var flags walkFlags
+	var checkReuse bool
 	c := &cobra.Command{
 		Use:   "refresh URL",
 		Short: "Force a refresh of the stored token and report what happened",
 		Long: `Refreshes the token stored for URL now, with the resource parameter, and
 reports: whether a refresh token was issued at all (and if not, why), whether
 it rotated, whether the new one was saved, and whether the new access token's
-audience and scopes still match. Never starts a login.`,
+audience and scopes still match. Never starts a login. --check-reuse also
+replays the old refresh token after a rotation, to see reuse refused.`,
 		Args: exactArgs(1, "the MCP server URL"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg := flags.config(args[0])
 			cfg.ForceRefresh = true
+			cfg.CheckReuse = checkReuse
 			st, err := flags.Store.open(cmd.Context(), f.IO.ErrOut)
 			if err != nil {
 				return err
@@ -302,6 +305,7 @@ audience and scopes still match. Never starts a login.`,
 		},
 	}
 	flags.addFlags(c.Flags())
+	c.Flags().BoolVar(&checkReuse, "check-reuse", false, "after a rotation, replay the old refresh token: it must be refused (an authorization server with reuse detection then ends the grant, and the next run logs in again)")
 	return c
 }
 

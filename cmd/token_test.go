@@ -129,6 +129,30 @@ func TestStoredTokenRefreshRotation(t *testing.T) {
 	if code != ExitOK || !findingIDs(decodeReport(t, out))["stored.refresh-rotated"] {
 		t.Fatalf("token refresh: exit %d\n%s", code, errOut)
 	}
+	// --check-reuse replays the old refresh token: the demo refuses it and,
+	// as reuse detection should, ends the grant; the next refresh fails.
+	code, out, errOut = runNoBrowser(t, "token", "refresh", "--check-reuse", "--json", srv.MCPURL)
+	if code != ExitOK {
+		t.Fatalf("token refresh --check-reuse: exit %d\n%s", code, errOut)
+	}
+	if !hasCheckStatus(decodeReport(t, out), "stored.refresh-reuse", "pass") {
+		t.Errorf("reuse of a rotated refresh token was not reported as refused")
+	}
+	code, out, _ = runNoBrowser(t, "token", "refresh", "--json", srv.MCPURL)
+	if code != ExitAuth || !findingIDs(decodeReport(t, out))["stored.refresh-invalid-grant"] {
+		t.Errorf("after reuse detection: exit %d, want %d with stored.refresh-invalid-grant", code, ExitAuth)
+	}
+}
+
+func hasCheckStatus(r report.Report, id, status string) bool {
+	for _, s := range r.Steps {
+		for _, c := range s.Checks {
+			if c.ID == id && string(c.Status) == status {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // A revoked grant makes the refresh fail with invalid_grant: it is

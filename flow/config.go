@@ -56,6 +56,9 @@ type Config struct {
 	// ForceRefresh refreshes the stored token even when it is still valid
 	// (mcpwalk token refresh); it never falls back to a login.
 	ForceRefresh bool
+	// CheckReuse, after a rotating refresh, replays the old refresh token
+	// to see reuse refused (which may end the grant: opt-in).
+	CheckReuse bool
 	// ClientName is sent in dynamic registration (default "mcpwalk").
 	ClientName string
 	// Version is mcpwalk's version, sent as MCP clientInfo.

@@ -280,6 +280,19 @@ func (e *Engine) refresh(ctx context.Context, s *stepCtx, c *StoredClient, tok *
 	if err != nil {
 		return nil, err
 	}
+	if body.Error == "invalid_target" || body.Error == "invalid_request" && strings.Contains(strings.ToLower(body.ErrorDescription), "resource") {
+		s.add(check.New("stored.refresh-resource-rejected", check.Warn, "RFC 8707 §2.2; MCP 2025-11-25 Authorization §Resource Parameter Implementation",
+			"Accept the resource parameter on refresh requests (RFC 8707 §2.2), for the resource of the original grant.",
+			"refresh at %s with resource=%q: %d error=%q %s", endpoint, tok.Resource, status, body.Error, body.ErrorDescription))
+		if !e.cfg.Lenient {
+			return nil, &refreshError{Status: status, Code: body.Error, Desc: body.ErrorDescription}
+		}
+		e.note(StepStored, "--lenient: retrying the refresh without the resource parameter, which a strict client would not do")
+		form.Del("resource")
+		if body, status, err = e.tokenRequest(ctx, endpoint, form, c.ClientID, c.ClientSecret, c.AuthMethod); err != nil {
+			return nil, err
+		}
+	}
 	if body.Error != "" || body.AccessToken == "" {
 		if body.Error == "" {
 			body.Error = "no access_token"
@@ -295,18 +308,28 @@ func (e *Engine) refresh(ctx context.Context, s *stepCtx, c *StoredClient, tok *
 	if body.ExpiresIn > 0 {
 		fresh.Expiry = now.Add(time.Duration(body.ExpiresIn) * time.Second)
 	}
+	rotation := check.Info
+	who := "a confidential client"
+	if c.AuthMethod == "none" || c.AuthMethod == "" {
+		// SEC-26 §Token Theft, OAuth 2.1 §4.3.1: for public clients the
+		// authorization server MUST rotate (or sender-constrain).
+		rotation, who = check.Warn, "a public client, for which OAuth 2.1 §4.3.1 requires rotation"
+	}
 	switch {
-	case body.RefreshToken == "":
-		s.add(check.New("stored.refresh-not-rotated", check.Info, specRotation,
-			"Public clients' refresh tokens should be sender-constrained or rotated (OAuth 2.1 §4.3.1).",
-			"the refresh answer carries no new refresh token; the old one stays in use"))
-	case body.RefreshToken == tok.RefreshToken:
-		s.add(check.New("stored.refresh-not-rotated", check.Info, specRotation,
-			"Public clients' refresh tokens should be sender-constrained or rotated (OAuth 2.1 §4.3.1).",
-			"the refresh answer repeats the same refresh token: not rotated"))
+	case body.RefreshToken == "" || body.RefreshToken == tok.RefreshToken:
+		what := "carries no new refresh token; the old one stays in use"
+		if body.RefreshToken != "" {
+			what = "repeats the same refresh token"
+		}
+		s.add(check.New("stored.refresh-not-rotated", rotation, specRotation,
+			"Rotate refresh tokens for public clients (issue a new one with each refresh and invalidate the old), or sender-constrain them (DPoP).",
+			"the refresh answer %s: not rotated, for %s", what, who))
 	default:
 		fresh.RefreshToken = body.RefreshToken
 		s.add(check.New("stored.refresh-rotated", check.Pass, specRotation, "", "the refresh token was rotated; the new one replaces the old"))
+		if e.cfg.CheckReuse {
+			e.checkReuse(ctx, s, c, tok)
+		}
 	}
 	if body.Scope != "" {
 		granted := strings.Fields(body.Scope)
@@ -357,4 +380,28 @@ func (e *Engine) tokenRequest(ctx context.Context, endpoint string, form url.Val
 		out.Error = http.StatusText(resp.StatusCode)
 	}
 	return &out, resp.StatusCode, nil
+}
+
+// checkReuse replays the refresh token that was just rotated away: an
+// authorization server with reuse detection answers invalid_grant (and
+// ends the grant, so the user logs in again afterwards). Opt-in only.
+func (e *Engine) checkReuse(ctx context.Context, s *stepCtx, c *StoredClient, old *StoredToken) {
+	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {old.RefreshToken}, "resource": {old.Resource}}
+	body, status, err := e.tokenRequest(ctx, e.as.TokenEndpoint, form, c.ClientID, c.ClientSecret, c.AuthMethod)
+	switch {
+	case err != nil:
+		s.add(check.New("stored.refresh-reuse", check.Warn, specRotation, "", "replaying the rotated refresh token: %v", err))
+	case body.AccessToken != "":
+		e.deps.Secrets.Secret(body.AccessToken)
+		e.deps.Secrets.Secret(body.RefreshToken)
+		s.add(check.New("stored.refresh-reuse", check.Warn, specRotation,
+			"Invalidate a refresh token once it has been rotated, and treat its reuse as theft (revoke the grant).",
+			"the rotated-away refresh token was accepted again (%d): a stolen refresh token stays usable", status))
+	case body.Error == "invalid_grant":
+		s.add(check.New("stored.refresh-reuse", check.Pass, specRotation, "",
+			"the rotated-away refresh token was refused (%d invalid_grant); reuse detection may now have ended the whole grant", status))
+	default:
+		s.add(check.New("stored.refresh-reuse", check.Warn, specRotation, "Answer a spent refresh token with invalid_grant (RFC 6749 §5.2).",
+			"the rotated-away refresh token was refused with %d error=%q, expected invalid_grant", status, body.Error))
+	}
 }

@@ -55,11 +55,36 @@ var storedFindings = []Finding{
 		Fix:      "Nothing to fix.",
 	},
 	{
+		ID:       "stored.refresh-reuse",
+		Title:    "Replaying a rotated-away refresh token (token refresh --check-reuse)",
+		Severity: Warning,
+		Rules:    []string{"OAuth 2.1 §4.3.1", "RFC 9700 §4.14.2 (refresh token reuse detection)"},
+		Why: "After a rotation the old refresh token must be dead; presenting it again is how theft shows, and the " +
+			"authorization server should refuse it with invalid_grant and end the grant.",
+		Breaks: "If accepted, a stolen refresh token keeps working alongside the legitimate client.",
+		Fix:    "Invalidate refresh tokens on rotation and revoke the grant when a spent one is presented.",
+	},
+	{
+		ID:       "stored.refresh-resource-rejected",
+		Title:    "The authorization server rejects the resource parameter on refresh",
+		Severity: Warning,
+		Rules:    []string{"RFC 8707 §2.2 (resource is allowed on refresh requests)", "MCP 2025-11-25 Authorization §Resource Parameter Implementation"},
+		Why: "MCP clients send resource on every token request so the refreshed token stays bound to the MCP server. " +
+			"Some authorization servers refuse it on refresh; --lenient retries without it and says so.",
+		Breaks: "Strict clients cannot refresh and fall back to a new login at every expiry; lenient ones may get a token without the right audience.",
+		Clients: Clients{Refuse: []string{strictClients}, Tolerate: []string{"clients built on golang.org/x/oauth2's refresher, which never send resource"}},
+		Fix:    "Accept resource on refresh for the resource of the original grant.",
+		Providers: []ProviderFix{
+			{"Microsoft Entra ID", "v2 endpoints take scope (api://…/.default) instead of resource; mixing them is refused."},
+		},
+	},
+	{
 		ID:       "stored.refresh-not-rotated",
 		Title:    "The refresh answer did not rotate the refresh token",
-		Severity: Info,
+		Severity: Warning,
 		Rules:    []string{"OAuth 2.1 §4.3.1 (public clients: rotation or sender-constrained refresh tokens)", "RFC 9700 §4.14.2"},
-		Why:      "Allowed when refresh tokens are sender-constrained (DPoP, mTLS); for public clients with bearer refresh tokens rotation is expected.",
+		Why: "For public clients the authorization server MUST rotate refresh tokens or sender-constrain them (DPoP, mTLS): " +
+			"a warning for public clients, information for confidential ones.",
 		Breaks:   "Nothing visible; a stolen refresh token stays usable until it expires.",
 		Fix:      "Enable refresh token rotation for public clients.",
 	},
