@@ -150,13 +150,14 @@ func TestCheckTypeScriptExampleServer(t *testing.T) {
 	// What this peer does wrong, and only that: it sends error="invalid_token"
 	// to a request that carried no token (RFC 6750 §3: SHOULD NOT), it never
 	// sends iss (RFC 9207; a SHOULD in 2026-07-28) and does not support CIMD
-	// (a SHOULD since 2025-11-25); its tokens are opaque, and it issues no
+	// (a SHOULD since 2025-11-25), so registration is dynamic (deprecated in
+	// 2026-07-28); its tokens are opaque, and it issues no
 	// refresh token (its demo provider has none to give).
 	var ids []string
 	for _, f := range r.Findings {
 		ids = append(ids, f.ID+":"+f.Severity)
 	}
-	want := "probe.error-without-token:warning asmeta.iss-supported:info asmeta.cimd:warning authorize.iss-absent:warning token.no-refresh-token:info token.opaque:info"
+	want := "probe.error-without-token:warning asmeta.iss-supported:info asmeta.cimd:warning register.dcr-deprecated:info authorize.iss-absent:warning token.no-refresh-token:info token.opaque:info"
 	if strings.Join(ids, " ") != want {
 		t.Errorf("findings = %s\nwant       %s", strings.Join(ids, " "), want)
 	}

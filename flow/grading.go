@@ -39,6 +39,8 @@ var grades = map[string]map[string]check.Status{
 	"asmeta.oidc-only": {"2025-03-26": check.Warn, "2025-06-18": check.Warn},
 	// Client ID Metadata Documents arrived in 2025-11-25.
 	"asmeta.cimd": {"2025-03-26": check.Info, "2025-06-18": check.Info},
+	// Dynamic registration is deprecated from 2026-07-28 only.
+	"register.dcr-deprecated": {"2025-03-26": check.Pass, "2025-06-18": check.Pass, "2025-11-25": check.Pass},
 	// The iss parameter is a 2026-07-28 SHOULD.
 	"authorize.iss-absent": {"2025-03-26": check.Info, "2025-06-18": check.Info, "2025-11-25": check.Info},
 }

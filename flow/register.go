@@ -70,6 +70,9 @@ func (e *Engine) register(ctx context.Context, s *stepCtx) error {
 		if err := e.registerDynamic(ctx, s, redirect); err != nil || e.client == nil {
 			return err // a failing check explains a nil client
 		}
+		s.add(check.New("register.dcr-deprecated", check.Info, "MCP 2026-07-28 Client Registration §Dynamic Client Registration (deprecated)",
+			"Support Client ID Metadata Documents (client_id_metadata_document_supported: true), the path 2026-07-28 prefers.",
+			"used dynamic registration, which 2026-07-28 deprecates in favour of Client ID Metadata Documents"))
 	default:
 		hint := "Pass --client-id (and --client-secret) for a client registered with the authorization server"
 		if e.as.ClientIDMetadataDocumentSupported {

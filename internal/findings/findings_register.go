@@ -3,6 +3,16 @@ package findings
 // registerFindings: obtaining a client_id (step register).
 var registerFindings = []Finding{
 	{
+		ID:       "register.dcr-deprecated",
+		Title:    "Dynamic client registration was used; 2026-07-28 deprecates it",
+		Severity: Info,
+		Rules:    []string{"MCP 2026-07-28 Client Registration §Dynamic Client Registration (MAY, deprecated)", "MCP 2025-11-25 Authorization §Client ID Metadata Documents (SHOULD)"},
+		Why: "Open registration lets anyone create clients and leaves authorization servers full of dead ones; Client ID " +
+			"Metadata Documents give a stable, verifiable client identity instead. Graded only against 2026-07-28.",
+		Breaks: "Nothing today; clients may drop dynamic registration in later revisions.",
+		Fix:    "Support CIMD (client_id_metadata_document_supported: true) alongside or instead of the registration endpoint.",
+	},
+	{
 		ID:       "register.reused",
 		Title:    "The client registration stored by an earlier run is reused",
 		Severity: Pass,
