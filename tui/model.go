@@ -49,7 +49,8 @@ type Model struct {
 	status   string
 
 	allHeaders bool
-	explored   bool // the explorer was opened once, automatically
+	explored   bool     // the explorer was opened once, automatically
+	stale      []string // list calls made stale by list_changed, re-run when idle
 }
 
 // startMsg starts the walk in run-to-end mode (--auto).

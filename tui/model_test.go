@@ -361,3 +361,39 @@ func TestMouseWheel(t *testing.T) {
 		t.Error("wheel over the detail did not scroll")
 	}
 }
+
+// A list_changed notification re-runs the list call once the walk is
+// connected and idle, and the explorer shows the new list.
+func TestListChangedRelists(t *testing.T) {
+	u := newUnit(t, false)
+	u.eng.data["calls:tools/list"] = `{"tools":[{"name":"echo","inputSchema":{"type":"object"}}]}`
+	// Arriving mid-walk, it waits.
+	u.send(notifyMsg{source: "notify", text: "notifications/tools/list_changed", relist: "tools/list"})
+	if u.m.active >= 0 {
+		t.Fatalf("a relist started before the walk was connected")
+	}
+	u.key("a")
+	u.finish()
+	u.drain()
+	if u.m.active >= 0 {
+		u.finish() // the queued relist
+	}
+	u.eng.data["calls:tools/list"] = `{"tools":[{"name":"echo","inputSchema":{"type":"object"}},{"name":"added","inputSchema":{"type":"object"}}]}`
+	u.send(notifyMsg{source: "notify", text: "notifications/tools/list_changed", relist: "tools/list"})
+	if u.m.active < 0 {
+		t.Fatalf("no relist when connected and idle; state %s", u.m.state)
+	}
+	u.finish()
+	if v := u.view(); !strings.Contains(v, "Tools(2)") || !strings.Contains(v, "added") {
+		t.Errorf("explorer after list_changed:\n%s", v)
+	}
+	n := 0
+	for _, id := range u.eng.ran {
+		if id == "calls:tools/list" {
+			n++
+		}
+	}
+	if n != 3 {
+		t.Errorf("tools/list ran %d times, want 3 (walk, queued relist, relist)", n)
+	}
+}

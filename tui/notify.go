@@ -12,6 +12,8 @@ import (
 type notifyMsg struct {
 	source string // "log", "notify"
 	text   string
+	// relist is the list call a list_changed notification makes stale.
+	relist string
 }
 
 // clientOptions are the MCP client handlers that forward what the server
@@ -35,13 +37,13 @@ func (h *hub) clientOptions() *mcp.ClientOptions {
 			note("log", "[%s] %s", p.Level, data)
 		},
 		ToolListChangedHandler: func(context.Context, *mcp.ToolListChangedRequest) {
-			note("notify", "notifications/tools/list_changed: re-run tools/list to see the new list")
+			h.send(notifyMsg{source: "notify", text: "notifications/tools/list_changed: listing tools again", relist: "tools/list"})
 		},
 		PromptListChangedHandler: func(context.Context, *mcp.PromptListChangedRequest) {
-			note("notify", "notifications/prompts/list_changed: re-run prompts/list to see the new list")
+			h.send(notifyMsg{source: "notify", text: "notifications/prompts/list_changed: listing prompts again", relist: "prompts/list"})
 		},
 		ResourceListChangedHandler: func(context.Context, *mcp.ResourceListChangedRequest) {
-			note("notify", "notifications/resources/list_changed: re-run resources/list to see the new list")
+			h.send(notifyMsg{source: "notify", text: "notifications/resources/list_changed: listing resources again", relist: "resources/list"})
 		},
 		ResourceUpdatedHandler: func(_ context.Context, r *mcp.ResourceUpdatedNotificationRequest) {
 			note("notify", "notifications/resources/updated: %s", r.Params.URI)

@@ -27,6 +27,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case notifyMsg:
 		m.log = m.log.add(m.now(), msg.source, msg.text)
 		cmd = m.hub.wait()
+		if msg.relist != "" {
+			m.stale = appendOnce(m.stale, msg.relist)
+			var next tea.Cmd
+			m, next = m.relist()
+			cmd = tea.Batch(cmd, next)
+		}
 	case startMsg:
 		m, cmd = m.runNext()
 	case spinner.TickMsg:
@@ -143,6 +149,7 @@ func (m Model) onDone(d opDoneMsg) (Model, tea.Cmd) {
 		if !m.explored {
 			m.explored, m.screen = true, screenExplore
 		}
+		return m.relist()
 	default:
 		m.state = stateReady
 		if m.auto {
@@ -183,4 +190,24 @@ func (m Model) quit() (Model, tea.Cmd) {
 	m.cancel()
 	m.box.closeAll()
 	return m, tea.Tick(3*time.Second, func(time.Time) tea.Msg { return forceQuitMsg{} })
+}
+
+// relist re-runs, when idle and connected, a list call that a list_changed
+// notification made stale, so the explorer shows the server's new list.
+func (m Model) relist() (Model, tea.Cmd) {
+	if len(m.stale) == 0 || m.state != stateConnected {
+		return m, nil // runs when the walk is connected and idle
+	}
+	method := m.stale[0]
+	m.stale = m.stale[1:]
+	return m.runCall(flow.Call{Method: method, Optional: true}, "relist:"+method)
+}
+
+func appendOnce(list []string, v string) []string {
+	for _, x := range list {
+		if x == v {
+			return list
+		}
+	}
+	return append(list, v)
 }
