@@ -1,4 +1,4 @@
-//go:build !unix
+//go:build !unix && !windows
 
 package store
 
@@ -7,8 +7,8 @@ import (
 	"os"
 )
 
-// lockFile on systems without flock relies on the in-process mutex only:
-// concurrent mcpwalk processes there are not serialised (said in README).
+// lockFile on systems with neither flock nor LockFileEx relies on the
+// in-process mutex only (said in README).
 func lockFile(context.Context, *os.File) error { return nil }
 
 func unlockFile(*os.File) error { return nil }
