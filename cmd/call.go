@@ -41,7 +41,7 @@ resources/templates/list, resources/read URI, prompts/list, prompts/get NAME, pi
 				return err
 			}
 			opts.Call = call
-			if err := opts.Grading.validate(); err != nil {
+			if err := opts.walkFlags.validate(); err != nil {
 				return err
 			}
 			if runF != nil {

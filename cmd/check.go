@@ -24,7 +24,7 @@ func NewCmdCheck(f *Factory, runF func(*CheckOptions) error) *cobra.Command {
 		Args: exactArgs(1, "the MCP server URL"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Server = args[0]
-			if err := opts.Grading.validate(); err != nil {
+			if err := opts.walkFlags.validate(); err != nil {
 				return err
 			}
 			if runF != nil {

@@ -20,6 +20,7 @@ type clientFlags struct {
 	ClientMetadataURL string
 	Scopes            []string
 	Resource          string
+	AuthParams        []string
 }
 
 func (c *clientFlags) addFlags(fs *pflag.FlagSet) {
@@ -28,6 +29,7 @@ func (c *clientFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.ClientMetadataURL, "client-metadata-url", "", "https URL of a Client ID Metadata Document to use as client_id")
 	fs.StringSliceVar(&c.Scopes, "scope", nil, "scopes to request (replaces the challenge / PRM selection); repeat or comma-separate")
 	fs.StringVar(&c.Resource, "resource", "", "override the RFC 8707 resource parameter")
+	fs.StringArrayVar(&c.AuthParams, "auth-param", nil, "extra authorization request parameter key=value (repeatable), e.g. prompt=consent")
 }
 
 // callbackFlags shape the authorize step.
@@ -67,6 +69,13 @@ type gradingFlags struct {
 func (g *gradingFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&g.Spec, "spec", flow.LatestRevision, "grade the server against this MCP revision: "+strings.Join(flow.Revisions, ", "))
 	fs.BoolVar(&g.Lenient, "lenient", false, "record violations a strict client would stop at, and carry on to show the rest of the flow")
+}
+
+func (w walkFlags) validate() error {
+	if err := w.Client.validate(); err != nil {
+		return err
+	}
+	return w.Grading.validate()
 }
 
 func (g gradingFlags) validate() error {
@@ -148,10 +157,41 @@ func config(server string, c clientFlags, cb callbackFlags, protocol string) flo
 		ClientMetadataURL: c.ClientMetadataURL,
 		Scopes:            c.Scopes,
 		Resource:          c.Resource,
+		AuthParams:        authParams(c.AuthParams),
 		CallbackPort:      cb.Port,
 		Headless:          cb.Headless,
 		AuthWait:          cb.AuthWait,
 		ProtocolVersion:   protocol,
 		Version:           Version,
 	}
+}
+
+// authParams turns key=value flags into a map; entries without "=" are
+// refused by validate.
+func authParams(kv []string) map[string]string {
+	if len(kv) == 0 {
+		return nil
+	}
+	m := map[string]string{}
+	for _, p := range kv {
+		if k, v, ok := strings.Cut(p, "="); ok && k != "" {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// validate checks the client flags.
+func (c clientFlags) validate() error {
+	for _, p := range c.AuthParams {
+		k, _, ok := strings.Cut(p, "=")
+		if !ok || k == "" {
+			return usagef("--auth-param %q: expected key=value", p)
+		}
+		switch k {
+		case "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method", "resource", "response_type", "scope":
+			return usagef("--auth-param %s: mcpwalk sets this parameter itself (use --scope, --resource, --client-id)", k)
+		}
+	}
+	return nil
 }

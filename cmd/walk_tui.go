@@ -40,7 +40,7 @@ Without a terminal, or with --json, it prints the same transcript as check.`,
 		Args: exactArgs(1, "the MCP server URL"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Server = args[0]
-			if err := opts.Grading.validate(); err != nil {
+			if err := opts.walkFlags.validate(); err != nil {
 				return err
 			}
 			if runF != nil {

@@ -248,8 +248,12 @@ func grantedScopes(extra any, requested []string) []string {
 }
 
 // noRefreshReason says why a token response carried no refresh token.
-func (e *Engine) noRefreshReason(requested []string) string {
+func (e *Engine) noRefreshReason(requested, granted []string) string {
 	switch {
+	case contains(requested, "offline_access") && !contains(granted, "offline_access") && !strings.Contains(e.cfg.AuthParams["prompt"], "consent"):
+		return "offline_access was requested but not granted; OpenID Connect providers grant it only when the authorization request has prompt=consent (OpenID Connect Core §11): try --auth-param prompt=consent"
+	case contains(requested, "offline_access") && !contains(granted, "offline_access"):
+		return "offline_access was requested but not granted (the user or the authorization server's policy declined it)"
 	case containsFold(e.as.ScopesSupported, "offline_access") && !contains(requested, "offline_access"):
 		return "offline_access was not requested, though the authorization server lists it"
 	case !contains(e.as.GrantTypesSupported, "refresh_token") && len(e.as.GrantTypesSupported) > 0:

@@ -62,7 +62,7 @@ func (e *Engine) checkTokenResponse(s *stepCtx, tok *oauth2.Token, requested []s
 	}
 	refresh, reason := "a refresh token", ""
 	if tok.RefreshToken == "" {
-		refresh, reason = "no refresh token", e.noRefreshReason(requested)
+		refresh, reason = "no refresh token", e.noRefreshReason(requested, granted)
 		s.add(check.New("token.no-refresh-token", check.Info, specRefresh,
 			"Without a refresh token every expiry means a new browser login; request offline_access when it is offered.",
 			"no refresh token was issued: %s", reason))

@@ -77,17 +77,21 @@ type proc struct {
 
 func (p *proc) output() string { return p.out.String() }
 
-// start launches node in its own process group, registers the cleanup that
-// kills the group, and waits until both ports accept connections.
+// start launches the TypeScript example with its two ports.
 func start(t testing.TB, node, dir string, mcpPort, authPort int, args []string) (*proc, error) {
+	t.Helper()
+	env := []string{"MCP_PORT=" + strconv.Itoa(mcpPort), "MCP_AUTH_PORT=" + strconv.Itoa(authPort), "PEER_LISTEN_HOST=127.0.0.1"}
+	return startNode(t, node, dir, env, args, mcpPort, authPort)
+}
+
+// startNode launches node in its own process group with env added,
+// registers the cleanup that kills the group, and waits until every port
+// accepts connections.
+func startNode(t testing.TB, node, dir string, env, args []string, ports ...int) (*proc, error) {
 	t.Helper()
 	cmd := exec.Command(node, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(),
-		"MCP_PORT="+strconv.Itoa(mcpPort),
-		"MCP_AUTH_PORT="+strconv.Itoa(authPort),
-		"PEER_LISTEN_HOST=127.0.0.1",
-	)
+	cmd.Env = append(os.Environ(), env...)
 	p := &proc{cmd: cmd, out: &syncBuffer{}, exited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = p.out, p.out
 	setProcessGroup(cmd)
@@ -98,15 +102,29 @@ func start(t testing.TB, node, dir string, mcpPort, authPort int, args []string)
 	t.Cleanup(func() {
 		p.stop()
 		if t.Failed() {
-			t.Logf("testpeer: output of %s (ports %d, %d):\n%s", cmd, mcpPort, authPort, p.output())
+			t.Logf("testpeer: output of %s (ports %v):\n%s", cmd, ports, p.output())
 		}
 	})
 
-	if err := p.waitReady(mcpPort, authPort); err != nil {
+	if err := p.waitReady(ports...); err != nil {
 		p.stop()
 		return p, fmt.Errorf("%w\noutput:\n%s", err, p.output())
 	}
 	return p, nil
+}
+
+// nodeFor returns node's path after checking that the npm package whose
+// file is given (relative to tests/peers) is installed.
+func nodeFor(t testing.TB, what, file string) string {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		unavailable(t, "node is not on PATH (%v)", err)
+	}
+	if _, err := os.Stat(filepath.Join(repoRoot(t), filepath.FromSlash(peersDir), filepath.FromSlash(file))); err != nil {
+		unavailable(t, "%s is not installed in %s/node_modules (%v)", what, peersDir, err)
+	}
+	return node
 }
 
 func (p *proc) waitReady(ports ...int) error {
