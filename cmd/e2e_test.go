@@ -215,3 +215,34 @@ func TestCallAgainstDemo(t *testing.T) {
 		t.Errorf("unknown tool: exit %d, stderr lacks the tool name:\n%s", code, errOut)
 	}
 }
+
+// With --oauth-strict the TypeScript example's authorization server also
+// refuses a code whose resource is not this server, and its resource
+// server refuses tokens for another audience. mcpwalk sends the right
+// resource, so the walk completes with the same findings as without it.
+// The difference shows in the probes: the audience is now enforced, so
+// the AS will not even mint a token for another resource — it answers
+// that request with a 500 server_error rather than RFC 8707's
+// invalid_target, so the other-resource probe cannot run (info) — while
+// a made-up token still gets 500 instead of 401 (an error: clients read
+// 500 as "server down", not "log in again").
+func TestCheckTypeScriptExampleServerStrict(t *testing.T) {
+	url := testpeer.StartTSExample(t, "--oauth-strict")
+	code, out, errOut := run(t, "check", "--headless", "--json", url)
+	r := decodeReport(t, out)
+	if code != ExitFailed || !r.Completed {
+		t.Fatalf("exit %d completed=%v: want a completed walk with error findings\n%s", code, r.Completed, errOut)
+	}
+	want := "probe.error-without-token:warning asmeta.iss-supported:info asmeta.cimd:warning register.dcr-deprecated:info " +
+		"authorize.iss-absent:warning token.no-refresh-token:info token.opaque:info probes.invalid-token-status:error " +
+		"probes.other-resource-unavailable:info probes.origin-not-validated:warning probes.cors:info"
+	if got := findingList(r); got != want {
+		t.Errorf("findings = %s\nwant       %s", got, want)
+	}
+	for _, f := range r.Findings {
+		if f.ID == "probes.other-resource-unavailable" && !strings.Contains(f.Message, "server_error") {
+			t.Errorf("other-resource probe: %q, want the AS's server_error named", f.Message)
+		}
+	}
+	assertRedacted(t, out.String(), errOut.String())
+}
