@@ -246,3 +246,38 @@ func TestCheckTypeScriptExampleServerStrict(t *testing.T) {
 	}
 	assertRedacted(t, out.String(), errOut.String())
 }
+
+// The reference "everything" server needs no authorization: the probe
+// says so, the OAuth steps are skipped, and the MCP half works — lists,
+// a tool call, a resource read, a prompt.
+func TestCheckEverythingServer(t *testing.T) {
+	url := testpeer.StartEverything(t)
+	code, out, errOut := run(t, "check", "--json", url)
+	if code != ExitOK {
+		t.Fatalf("check exited %d\n%s", code, errOut)
+	}
+	r := decodeReport(t, out)
+	st := stepStatuses(r)
+	for _, id := range []string{"prm", "asmeta", "stored", "register", "authorize", "token"} {
+		if st[id] != "skip" {
+			t.Errorf("%s = %q, want skipped for a server without authorization", id, st[id])
+		}
+	}
+	for _, id := range []string{"connect", "calls:tools/list", "calls:resources/list", "calls:prompts/list"} {
+		if st[id] != "pass" {
+			t.Errorf("%s = %q, want pass", id, st[id])
+		}
+	}
+	// Nothing is wrong with it; the one note says it needs no authorization.
+	if got := findingList(r); got != "probe.no-auth:info" {
+		t.Errorf("findings = %s, want probe.no-auth:info", got)
+	}
+	code, out, errOut = run(t, "call", url, "tools/call", "echo", "--arg", "message=hello everything")
+	if code != ExitOK || !strings.Contains(out.String(), "hello everything") {
+		t.Fatalf("tools/call echo: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = run(t, "call", url, "prompts/list")
+	if code != ExitOK || !strings.Contains(out.String(), `"prompts"`) {
+		t.Fatalf("prompts/list: exit %d\n%s%s", code, out, errOut)
+	}
+}
