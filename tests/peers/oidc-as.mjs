@@ -66,7 +66,8 @@ const provider = new Provider(issuer, {
   },
   pkce: { required: () => true },
   ttl: { AccessToken: accessTTL },
-  interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+  // forms mode keeps oidc-provider's own interaction pages.
+  ...(mode === 'auto' ? { interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` } } : {}),
 });
 
 // In auto mode the interaction URL answers with the next redirect at once:
