@@ -90,7 +90,7 @@ response and check, and then makes authenticated MCP calls.`,
 	root.SetErr(f.IO.ErrOut)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return errUsage{err} })
 	root.AddCommand(NewCmdCheck(f, nil), NewCmdCall(f, nil), NewCmdDemo(f, nil))
-	root.AddCommand(NewCmdExplain(f, nil), NewCmdToken(f), NewCmdLogout(f))
+	root.AddCommand(NewCmdExplain(f, nil), NewCmdToken(f), NewCmdLogout(f), NewCmdConformanceClient(f))
 	addRootWalk(root, f, nil)
 	return root
 }

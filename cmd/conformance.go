@@ -1,0 +1,164 @@
+package cmd
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+
+	"time"
+
+	"github.com/mcpwalk/mcpwalk/flow"
+	"github.com/spf13/cobra"
+)
+
+// cimdConformanceURL is the Client ID Metadata Document URL the
+// conformance suite's authorization server knows (auth/basic-cimd).
+const cimdConformanceURL = "https://conformance-test.local/client-metadata.json"
+
+// NewCmdConformanceClient builds the hidden `mcpwalk conformance-client
+// URL`: the client side of the official MCP conformance suite's contract.
+// The runner sets MCP_CONFORMANCE_SCENARIO (and MCP_CONFORMANCE_CONTEXT,
+// MCP_CONFORMANCE_PROTOCOL_VERSION) and passes the server URL last. This
+// command only turns them into options a user also has; every protocol
+// behaviour is the engine's. It never reads stdin (the runner's is an open
+// pipe never written), never uses stored tokens, and ends itself at its
+// own deadline because the runner's timeout kills only the shell.
+func NewCmdConformanceClient(f *Factory) *cobra.Command {
+	var deadline time.Duration
+	c := &cobra.Command{
+		Use:    "conformance-client URL",
+		Short:  "Client side of the official MCP conformance suite (reads MCP_CONFORMANCE_* variables)",
+		Hidden: true,
+		Args:   exactArgs(1, "the server URL the conformance runner gives"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, cancel := context.WithTimeout(cmd.Context(), deadline)
+			defer cancel()
+			return conformanceRun(ctx, f, args[0])
+		},
+	}
+	c.Flags().DurationVar(&deadline, "deadline", 25*time.Second, "give up after this long (the runner's own timeout is 30s)")
+	return c
+}
+
+// conformanceContext is MCP_CONFORMANCE_CONTEXT: what a scenario gives the
+// client (credentials, keys, tokens), by scenario.
+type conformanceContext struct {
+	ClientID         string `json:"client_id"`
+	ClientSecret     string `json:"client_secret"`
+	PrivateKeyPEM    string `json:"private_key_pem"`
+	SigningAlgorithm string `json:"signing_algorithm"`
+	Issuer           string `json:"issuer"`
+}
+
+func conformanceRun(ctx context.Context, f *Factory, server string) error {
+	scenario := os.Getenv("MCP_CONFORMANCE_SCENARIO")
+	var cc conformanceContext
+	if raw := os.Getenv("MCP_CONFORMANCE_CONTEXT"); raw != "" {
+		if err := json.Unmarshal([]byte(raw), &cc); err != nil {
+			return fmt.Errorf("MCP_CONFORMANCE_CONTEXT is not the JSON object expected: %v", err)
+		}
+	}
+	cfg := flow.Config{
+		ServerURL:       server,
+		Headless:        true,
+		ClientID:        cc.ClientID,
+		ClientSecret:    cc.ClientSecret,
+		ProtocolVersion: os.Getenv("MCP_CONFORMANCE_PROTOCOL_VERSION"),
+		Version:         Version,
+	}
+	if scenario == "auth/basic-cimd" {
+		cfg.ClientMetadataURL = cimdConformanceURL
+	}
+	out := outputFlags{Timeout: 10 * time.Second, Verbose: os.Getenv("MCPWALK_CONFORMANCE_VERBOSE") != ""}
+	w := newWalk(f, cfg, out, true, nil)
+	defer w.engine.Close()
+	err := w.engine.Authenticate(ctx)
+	if err == nil {
+		err = w.engine.Connect(ctx)
+	}
+	if err == nil {
+		err = callEveryTool(ctx, w.engine)
+	}
+	_, ferr := w.finish(err)
+	return ferr
+}
+
+// callEveryTool lists the tools and calls each one with arguments built
+// from its input schema: what a scenario observes is the client's traffic.
+func callEveryTool(ctx context.Context, e *flow.Engine) error {
+	raw, err := e.Call(ctx, flow.Call{Method: "tools/list", Optional: true})
+	if err != nil || raw == nil {
+		return err
+	}
+	var list struct {
+		Tools []struct {
+			Name        string         `json:"name"`
+			InputSchema map[string]any `json:"inputSchema"`
+		} `json:"tools"`
+	}
+	if err := json.Unmarshal(raw, &list); err != nil {
+		return fmt.Errorf("tools/list result: %v", err)
+	}
+	var first error
+	for _, t := range list.Tools {
+		args, _ := sampleValue(t.InputSchema).(map[string]any)
+		if _, err := e.Call(ctx, flow.Call{Method: "tools/call", Name: t.Name, Args: args}); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// sampleValue returns a value that satisfies a simple JSON Schema: its
+// default, else its first example or enum value, else one per type, with
+// every property of an object filled in.
+func sampleValue(schema map[string]any) any {
+	if schema == nil {
+		return map[string]any{}
+	}
+	if d, ok := schema["default"]; ok {
+		return d
+	}
+	if ex, ok := schema["examples"].([]any); ok && len(ex) > 0 {
+		return ex[0]
+	}
+	if en, ok := schema["enum"].([]any); ok && len(en) > 0 {
+		return en[0]
+	}
+	if c, ok := schema["const"]; ok {
+		return c
+	}
+	typ, _ := schema["type"].(string)
+	if types, ok := schema["type"].([]any); ok && len(types) > 0 {
+		typ, _ = types[0].(string)
+	}
+	switch typ {
+	case "string":
+		return "test"
+	case "number":
+		return 1.5
+	case "integer":
+		return 1
+	case "boolean":
+		return true
+	case "array":
+		items, _ := schema["items"].(map[string]any)
+		return []any{sampleValue(items)}
+	case "null":
+		return nil
+	}
+	props, _ := schema["properties"].(map[string]any)
+	out := map[string]any{}
+	names := make([]string, 0, len(props))
+	for k := range props {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		p, _ := props[k].(map[string]any)
+		out[k] = sampleValue(p)
+	}
+	return out
+}
