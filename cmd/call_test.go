@@ -66,7 +66,7 @@ func TestCheckFlags(t *testing.T) {
 	if err := c.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	want := clientFlags{ClientID: "app", ClientSecret: "s", Scopes: []string{"a", "b", "c"}, Resource: "https://r.example/mcp"}
+	want := clientFlags{ClientID: "app", ClientSecret: "s", Scopes: []string{"a", "b", "c"}, Resource: "https://r.example/mcp", Grant: "authorization_code"}
 	if diff := cmp.Diff(want, got.Client); diff != "" {
 		t.Errorf("client flags (-want +got):\n%s", diff)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 
 	"time"
 
@@ -68,8 +69,18 @@ func conformanceRun(ctx context.Context, f *Factory, server string) error {
 		ProtocolVersion: os.Getenv("MCP_CONFORMANCE_PROTOCOL_VERSION"),
 		Version:         Version,
 	}
-	if scenario == "auth/basic-cimd" {
+	switch {
+	case scenario == "auth/basic-cimd":
 		cfg.ClientMetadataURL = cimdConformanceURL
+	case strings.HasPrefix(scenario, "auth/client-credentials-"):
+		cfg.Grant = flow.GrantClientCredentials
+	}
+	if cc.PrivateKeyPEM != "" {
+		k, err := flow.ParseClientKey(cc.PrivateKeyPEM, cc.SigningAlgorithm)
+		if err != nil {
+			return fmt.Errorf("MCP_CONFORMANCE_CONTEXT private_key_pem: %v", err)
+		}
+		cfg.ClientKey = k
 	}
 	out := outputFlags{Timeout: 10 * time.Second, Verbose: os.Getenv("MCPWALK_CONFORMANCE_VERBOSE") != ""}
 	w := newWalk(f, cfg, out, true, nil)

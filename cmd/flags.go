@@ -21,6 +21,9 @@ type clientFlags struct {
 	Scopes            []string
 	Resource          string
 	AuthParams        []string
+	Grant             string
+	KeyFile           string
+	KeyAlg            string
 }
 
 func (c *clientFlags) addFlags(fs *pflag.FlagSet) {
@@ -30,6 +33,9 @@ func (c *clientFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&c.Scopes, "scope", nil, "scopes to request (replaces the challenge / PRM selection); repeat or comma-separate")
 	fs.StringVar(&c.Resource, "resource", "", "override the RFC 8707 resource parameter")
 	fs.StringArrayVar(&c.AuthParams, "auth-param", nil, "extra authorization request parameter key=value (repeatable), e.g. prompt=consent")
+	fs.StringVar(&c.Grant, "grant", flow.GrantAuthorizationCode, "how to get the token: authorization_code (a user, in a browser) or client_credentials (the pre-registered client itself)")
+	fs.StringVar(&c.KeyFile, "client-key", "", "PEM private key (P-256 or RSA) authenticating the pre-registered client with private_key_jwt (RFC 7523)")
+	fs.StringVar(&c.KeyAlg, "client-key-alg", "", "JWS algorithm for --client-key: ES256 or RS256 (default: from the key)")
 }
 
 // callbackFlags shape the authorize step.
@@ -71,9 +77,20 @@ func (g *gradingFlags) addFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&g.Lenient, "lenient", false, "record violations a strict client would stop at, and carry on to show the rest of the flow")
 }
 
-func (w walkFlags) validate() error {
+func (w *walkFlags) validate() error {
 	if err := w.Client.validate(); err != nil {
 		return err
+	}
+	if w.Client.KeyFile != "" {
+		raw, err := os.ReadFile(w.Client.KeyFile)
+		if err != nil {
+			return usagef("--client-key: %v", err)
+		}
+		k, err := flow.ParseClientKey(string(raw), w.Client.KeyAlg)
+		if err != nil {
+			return usagef("--client-key %s: %v", w.Client.KeyFile, err)
+		}
+		w.key = k
 	}
 	return w.Grading.validate()
 }
@@ -129,6 +146,7 @@ type walkFlags struct {
 	Grading  gradingFlags
 	Store    storeFlags
 	Protocol string
+	key      *flow.ClientKey // parsed --client-key
 }
 
 func (w *walkFlags) addFlags(fs *pflag.FlagSet) {
@@ -145,6 +163,7 @@ func (w walkFlags) config(server string) flow.Config {
 	cfg := config(server, w.Client, w.Callback, w.Protocol)
 	w.Grading.apply(&cfg)
 	cfg.StoredAuthOnly = w.Store.StoredOnly
+	cfg.ClientKey = w.key
 	return cfg
 }
 
@@ -158,6 +177,7 @@ func config(server string, c clientFlags, cb callbackFlags, protocol string) flo
 		Scopes:            c.Scopes,
 		Resource:          c.Resource,
 		AuthParams:        authParams(c.AuthParams),
+		Grant:             c.Grant,
 		CallbackPort:      cb.Port,
 		Headless:          cb.Headless,
 		AuthWait:          cb.AuthWait,
@@ -183,6 +203,11 @@ func authParams(kv []string) map[string]string {
 
 // validate checks the client flags.
 func (c clientFlags) validate() error {
+	switch c.Grant {
+	case flow.GrantAuthorizationCode, flow.GrantClientCredentials:
+	default:
+		return usagef("--grant %q: expected authorization_code or client_credentials", c.Grant)
+	}
 	for _, p := range c.AuthParams {
 		k, _, ok := strings.Cut(p, "=")
 		if !ok || k == "" {

@@ -288,6 +288,9 @@ audience and scopes still match. Never starts a login. --check-reuse also
 replays the old refresh token after a rotation, to see reuse refused.`,
 		Args: exactArgs(1, "the MCP server URL"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := flags.validate(); err != nil {
+				return err
+			}
 			cfg := flags.config(args[0])
 			cfg.ForceRefresh = true
 			cfg.CheckReuse = checkReuse

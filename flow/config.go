@@ -50,6 +50,12 @@ type Config struct {
 	// AuthParams are extra authorization request parameters (the TUI lets
 	// the user add them, for example prompt=consent).
 	AuthParams map[string]string
+	// Grant is how the token is obtained: GrantAuthorizationCode (default,
+	// a user in a browser) or GrantClientCredentials (the client itself).
+	Grant string
+	// ClientKey, when set, authenticates the pre-registered client with
+	// private_key_jwt (RFC 7523) instead of a secret.
+	ClientKey *ClientKey
 	// StoredAuthOnly never starts a login: without a usable stored token
 	// (or one that refreshes) the walk stops with ErrLoginNeeded.
 	StoredAuthOnly bool

@@ -155,6 +155,11 @@ func (e *Engine) RunStep(ctx context.Context, id string) error {
 	case (id == StepRegister || id == StepAuthorize || id == StepToken) && e.reused:
 		e.skip(id, "a stored token is in use (see the stored step)")
 		return nil
+	case id == StepAuthorize && !e.interactive():
+		e.skip(id, "the "+e.grant()+" grant involves no user authorization")
+		return nil
+	case id == StepToken && e.grant() == GrantClientCredentials:
+		return e.run(ctx, id, func(ctx context.Context, s *stepCtx) error { return e.clientCredentials(ctx, s, nil) })
 	}
 	if id == StepConnect && e.session != nil {
 		_ = e.session.Close()

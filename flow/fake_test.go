@@ -3,12 +3,14 @@ package flow
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -47,6 +49,9 @@ type fake struct {
 	grantOnly []string
 	// refresh issues rotating refresh tokens and serves the refresh grant.
 	refresh bool
+	// ccKey, when set, is the public key of client "pre" for
+	// private_key_jwt; the client_credentials grant is always served.
+	ccKey *ecdsa.PublicKey
 
 	t   *testing.T
 	srv *httptest.Server
@@ -189,6 +194,21 @@ func (f *fake) token(w http.ResponseWriter, r *http.Request) {
 	if !basic {
 		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
 	}
+	if a := r.PostForm.Get("client_assertion"); a != "" {
+		if !f.assertionOK(a, r.PostForm.Get("client_assertion_type")) {
+			writeJSON(w, 401, map[string]string{"error": "invalid_client", "error_description": "bad assertion"})
+			return
+		}
+		id, secret = "pre", "pre-secret-123"
+	}
+	if r.PostForm.Get("grant_type") == "client_credentials" {
+		if cl, ok := f.clients[id]; !ok || cl.secret != secret {
+			writeJSON(w, 401, map[string]string{"error": "invalid_client"})
+			return
+		}
+		f.issue(w, fakeCode{client: id, resource: r.PostForm.Get("resource"), scopes: strings.Fields(r.PostForm.Get("scope"))})
+		return
+	}
 	cl, ok := f.clients[id]
 	if !ok && !(f.cimd && strings.HasPrefix(id, "https://")) || cl.secret != secret {
 		writeJSON(w, 401, map[string]string{"error": "invalid_client"})
@@ -322,4 +342,26 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// assertionOK verifies an ES256 client assertion for client "pre".
+func (f *fake) assertionOK(a, typ string) bool {
+	parts := strings.Split(a, ".")
+	if f.ccKey == nil || typ != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" || len(parts) != 3 {
+		return false
+	}
+	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+	if err != nil || len(sig) != 64 {
+		return false
+	}
+	sum := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+	if !ecdsa.Verify(f.ccKey, sum[:], new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])) {
+		return false
+	}
+	var c struct {
+		Iss, Sub, Aud, Jti string
+		Exp               int64
+	}
+	b, _ := base64.RawURLEncoding.DecodeString(parts[1])
+	return json.Unmarshal(b, &c) == nil && c.Iss == "pre" && c.Sub == "pre" && c.Aud == f.issuer() && c.Jti != "" && c.Exp > 0
 }

@@ -43,6 +43,9 @@ const (
 func (e *Engine) register(ctx context.Context, s *stepCtx) error {
 	e.closeReceiver()
 	e.client = nil
+	if !e.interactive() {
+		return e.registerNonInteractive(s)
+	}
 	if e.cfg.ClientID == "" && e.storedClient != nil && e.reuseRegistration(ctx, s) {
 		return nil
 	}
@@ -87,10 +90,34 @@ func (e *Engine) register(ctx context.Context, s *stepCtx) error {
 	return nil
 }
 
+// registerNonInteractive sets up the client of a grant without a user:
+// it must be pre-registered, and no redirect URI is involved.
+func (e *Engine) registerNonInteractive(s *stepCtx) error {
+	if e.cfg.ClientID == "" {
+		return fail("Pass --client-id with --client-secret or --client-key: the "+e.grant()+" grant needs a client registered in advance.",
+			"the %s grant needs a pre-registered client, and no --client-id was given", e.grant())
+	}
+	e.client = &ClientInfo{ID: e.cfg.ClientID, Secret: e.cfg.ClientSecret, Source: "pre-registered",
+		AuthMethod: e.pickAuthMethod(s, e.cfg.ClientSecret != ""), GrantTypes: []string{e.grant()}}
+	e.deps.Secrets.Secret(e.cfg.ClientSecret)
+	s.add(check.New("register.pre-registered", check.Pass, specRegistration, "", "using the pre-registered client %q (%s) for the %s grant",
+		e.client.ID, e.client.AuthMethod, e.grant()))
+	s.data(e.client)
+	s.res.Summary = fmt.Sprintf("client_id %q, auth method %s, grant %s (no redirect URI)", e.client.ID, e.client.AuthMethod, e.grant())
+	return nil
+}
+
 // pickAuthMethod chooses how a pre-registered client authenticates at the
 // token endpoint (RFC 8414 §2: the list defaults to client_secret_basic).
 func (e *Engine) pickAuthMethod(s *stepCtx, hasSecret bool) string {
 	supported := e.as.TokenEndpointAuthMethodsSupported
+	if e.cfg.ClientKey != nil {
+		if len(supported) > 0 && !contains(supported, "private_key_jwt") {
+			s.add(check.New("register.auth-method", check.Warn, "RFC 8414 §2", "List private_key_jwt in token_endpoint_auth_methods_supported if the token endpoint accepts it.",
+				"token_endpoint_auth_methods_supported %v lacks private_key_jwt; using it as --client-key asks", supported))
+		}
+		return "private_key_jwt"
+	}
 	if !hasSecret {
 		if len(supported) > 0 && !contains(supported, "none") {
 			s.add(check.New("register.auth-method-none", check.Info, "RFC 8414 §2", "",

@@ -364,6 +364,17 @@ type tokenResponse struct {
 // tokenRequest POSTs form to a token endpoint with the client's
 // authentication and decodes the JSON answer, bounded.
 func (e *Engine) tokenRequest(ctx context.Context, endpoint string, form url.Values, clientID, secret, method string) (*tokenResponse, int, error) {
+	if method == "private_key_jwt" {
+		a, err := e.clientAssertion(clientID)
+		if err != nil {
+			return nil, 0, err
+		}
+		form = cloneValues(form)
+		form.Set("client_assertion_type", assertionType)
+		form.Set("client_assertion", a)
+		e.deps.Secrets.Secret(a)
+		method = "none"
+	}
 	req, err := newFormRequest(ctx, endpoint, form, clientID, secret, method)
 	if err != nil {
 		return nil, 0, err

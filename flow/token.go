@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -20,10 +21,25 @@ func (e *Engine) exchangeToken(ctx context.Context, s *stepCtx) error {
 	if p == nil || code == "" {
 		return fail("", "no authorization code to exchange")
 	}
-	conf := e.oauthConfig(p.scopes)
-	tok, err := conf.Exchange(e.oauthContext(ctx), code, verifierParam(p.verifier), resourceParam(e.resource))
-	if err != nil {
-		return e.tokenError(s, err)
+	var tok *oauth2.Token
+	if e.client.AuthMethod == "private_key_jwt" {
+		// x/oauth2 knows no client assertions: the request is built here.
+		form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "code_verifier": {p.verifier},
+			"redirect_uri": {p.redirect}, "resource": {e.resource}}
+		body, status, err := e.tokenRequest(ctx, e.as.TokenEndpoint, form, e.client.ID, "", e.client.AuthMethod)
+		if err != nil {
+			return fail("Check token_endpoint in the metadata.", "%v", err)
+		}
+		if body.Error != "" || body.AccessToken == "" {
+			return e.grantError(s, status, body)
+		}
+		tok = body.oauth2(e.deps.Now())
+	} else {
+		var err error
+		conf := e.oauthConfig(p.scopes)
+		if tok, err = conf.Exchange(e.oauthContext(ctx), code, verifierParam(p.verifier), resourceParam(e.resource)); err != nil {
+			return e.tokenError(s, err)
+		}
 	}
 	e.deps.Secrets.Secret(tok.AccessToken)
 	e.deps.Secrets.Secret(tok.RefreshToken)

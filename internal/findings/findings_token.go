@@ -3,6 +3,24 @@ package findings
 // tokenFindings: the code exchange and the token it yields (step token).
 var tokenFindings = []Finding{
 	{
+		ID:       "token.client-credentials",
+		Title:    "A token was requested with the client_credentials grant",
+		Severity: Pass,
+		Rules:    []string{"OAuth 2.1 §4.2", "MCP extension io.modelcontextprotocol/oauth-client-credentials (SEP-1046)", "RFC 7523 §2.2 (private_key_jwt)"},
+		Why: "Machine-to-machine access: no user and no browser; the pre-registered client authenticates as itself " +
+			"(a secret, or a JWT signed with its key) and asks for the MCP server's resource.",
+		Fix: "Nothing to fix.",
+	},
+	{
+		ID:       "token.grant-unsupported",
+		Title:    "The authorization server does not list the grant mcpwalk was asked to use",
+		Severity: Warning,
+		Rules:    []string{"RFC 8414 §2 (grant_types_supported)"},
+		Why:      "grant_types_supported tells clients which grants the token endpoint accepts; mcpwalk tries the grant anyway and reports what happens.",
+		Breaks:   "Clients that check the list refuse to try; the others may get unsupported_grant_type.",
+		Fix:      "List every grant the token endpoint accepts, or enable the grant for this client.",
+	},
+	{
 		ID:       "token.no-refresh-token",
 		Title:    "No refresh token was issued",
 		Severity: Info,
