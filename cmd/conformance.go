@@ -51,6 +51,14 @@ type conformanceContext struct {
 	PrivateKeyPEM    string `json:"private_key_pem"`
 	SigningAlgorithm string `json:"signing_algorithm"`
 	Issuer           string `json:"issuer"`
+	// Enterprise-managed authorization (cross-app access).
+	IdPClientID      string `json:"idp_client_id"`
+	IdPClientSecret  string `json:"idp_client_secret"`
+	IdPIDToken       string `json:"idp_id_token"`
+	IdPTokenEndpoint string `json:"idp_token_endpoint"`
+	// Workload identity federation: a valid JWT (and invalid ones the
+	// client is not meant to use).
+	ValidJWT string `json:"valid_jwt"`
 }
 
 func conformanceRun(ctx context.Context, f *Factory, server string) error {
@@ -74,6 +82,11 @@ func conformanceRun(ctx context.Context, f *Factory, server string) error {
 		cfg.ClientMetadataURL = cimdConformanceURL
 	case strings.HasPrefix(scenario, "auth/client-credentials-"):
 		cfg.Grant = flow.GrantClientCredentials
+	case cc.IdPTokenEndpoint != "":
+		cfg.Grant = flow.GrantEnterprise
+		cfg.IdP = &flow.IdP{TokenEndpoint: cc.IdPTokenEndpoint, ClientID: cc.IdPClientID, ClientSecret: cc.IdPClientSecret, IDToken: cc.IdPIDToken}
+	case cc.ValidJWT != "":
+		cfg.Grant, cfg.Assertion = flow.GrantJWTBearer, cc.ValidJWT
 	}
 	if cc.PrivateKeyPEM != "" {
 		k, err := flow.ParseClientKey(cc.PrivateKeyPEM, cc.SigningAlgorithm)

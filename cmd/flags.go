@@ -24,6 +24,11 @@ type clientFlags struct {
 	Grant             string
 	KeyFile           string
 	KeyAlg            string
+	Assertion         string
+	IdPTokenEndpoint  string
+	IdPClientID       string
+	IdPClientSecret   string
+	IdPIDToken        string
 }
 
 func (c *clientFlags) addFlags(fs *pflag.FlagSet) {
@@ -33,7 +38,12 @@ func (c *clientFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&c.Scopes, "scope", nil, "scopes to request (replaces the challenge / PRM selection); repeat or comma-separate")
 	fs.StringVar(&c.Resource, "resource", "", "override the RFC 8707 resource parameter")
 	fs.StringArrayVar(&c.AuthParams, "auth-param", nil, "extra authorization request parameter key=value (repeatable), e.g. prompt=consent")
-	fs.StringVar(&c.Grant, "grant", flow.GrantAuthorizationCode, "how to get the token: authorization_code (a user, in a browser) or client_credentials (the pre-registered client itself)")
+	fs.StringVar(&c.Grant, "grant", flow.GrantAuthorizationCode, "how to get the token: authorization_code (a user, in a browser), client_credentials (the pre-registered client itself), jwt-bearer (a workload JWT, --assertion) or enterprise (an ID token exchanged at the enterprise IdP for an ID-JAG, --idp-*)")
+	fs.StringVar(&c.Assertion, "assertion", "", "the JWT the jwt-bearer grant presents, or @FILE to read it")
+	fs.StringVar(&c.IdPTokenEndpoint, "idp-token-endpoint", "", "enterprise grant: the IdP's token endpoint (RFC 8693 token exchange)")
+	fs.StringVar(&c.IdPClientID, "idp-client-id", "", "enterprise grant: the client's id at the IdP")
+	fs.StringVar(&c.IdPClientSecret, "idp-client-secret", "", "enterprise grant: the client's secret at the IdP")
+	fs.StringVar(&c.IdPIDToken, "idp-id-token", "", "enterprise grant: the user's ID token from the IdP, or @FILE to read it")
 	fs.StringVar(&c.KeyFile, "client-key", "", "PEM private key (P-256 or RSA) authenticating the pre-registered client with private_key_jwt (RFC 7523)")
 	fs.StringVar(&c.KeyAlg, "client-key-alg", "", "JWS algorithm for --client-key: ES256 or RS256 (default: from the key)")
 }
@@ -80,6 +90,15 @@ func (g *gradingFlags) addFlags(fs *pflag.FlagSet) {
 func (w *walkFlags) validate() error {
 	if err := w.Client.validate(); err != nil {
 		return err
+	}
+	for _, v := range []*string{&w.Client.Assertion, &w.Client.IdPIDToken} {
+		if name, ok := strings.CutPrefix(*v, "@"); ok {
+			raw, err := os.ReadFile(name)
+			if err != nil {
+				return usagef("%v", err)
+			}
+			*v = strings.TrimSpace(string(raw))
+		}
 	}
 	if w.Client.KeyFile != "" {
 		raw, err := os.ReadFile(w.Client.KeyFile)
@@ -178,6 +197,8 @@ func config(server string, c clientFlags, cb callbackFlags, protocol string) flo
 		Resource:          c.Resource,
 		AuthParams:        authParams(c.AuthParams),
 		Grant:             c.Grant,
+		Assertion:         c.Assertion,
+		IdP:               idp(c),
 		CallbackPort:      cb.Port,
 		Headless:          cb.Headless,
 		AuthWait:          cb.AuthWait,
@@ -204,9 +225,9 @@ func authParams(kv []string) map[string]string {
 // validate checks the client flags.
 func (c clientFlags) validate() error {
 	switch c.Grant {
-	case flow.GrantAuthorizationCode, flow.GrantClientCredentials:
+	case flow.GrantAuthorizationCode, flow.GrantClientCredentials, flow.GrantJWTBearer, flow.GrantEnterprise:
 	default:
-		return usagef("--grant %q: expected authorization_code or client_credentials", c.Grant)
+		return usagef("--grant %q: expected authorization_code, client_credentials, jwt-bearer or enterprise", c.Grant)
 	}
 	for _, p := range c.AuthParams {
 		k, _, ok := strings.Cut(p, "=")
@@ -219,4 +240,11 @@ func (c clientFlags) validate() error {
 		}
 	}
 	return nil
+}
+
+func idp(c clientFlags) *flow.IdP {
+	if c.IdPTokenEndpoint == "" && c.IdPIDToken == "" {
+		return nil
+	}
+	return &flow.IdP{TokenEndpoint: c.IdPTokenEndpoint, ClientID: c.IdPClientID, ClientSecret: c.IdPClientSecret, IDToken: c.IdPIDToken}
 }

@@ -89,3 +89,51 @@ func TestClientCredentialsNeedsClientID(t *testing.T) {
 		t.Errorf("err %v, register %+v", err, h.step(t, StepRegister))
 	}
 }
+
+// The jwt-bearer grant presents the workload JWT; the enterprise grant
+// first exchanges the user's ID token at the IdP for an ID-JAG (audience
+// the issuer, resource the MCP server) and presents that.
+func TestAssertionGrants(t *testing.T) {
+	for name, cfg := range map[string]Config{
+		"jwt-bearer": {ClientID: "pre", ClientSecret: "pre-secret-123", Grant: GrantJWTBearer, Assertion: "workload-jwt"},
+		"enterprise": {ClientID: "pre", ClientSecret: "pre-secret-123", Grant: GrantEnterprise,
+			IdP: &IdP{ClientID: "idp-client", IDToken: "user-id-token"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := (&fake{}).start(t)
+			cfg.ServerURL = f.url()
+			if cfg.IdP != nil {
+				cfg.IdP.TokenEndpoint = f.srv.URL + "/idp/token"
+			}
+			cfg.Calls = []Call{{Method: "tools/list"}}
+			h := newHarness(t, cfg)
+			if err := h.e.Run(t.Context()); err != nil {
+				t.Fatalf("walk: %v\n%+v", err, h.step(t, StepToken))
+			}
+			tok := h.step(t, StepToken)
+			if !hasCheck(tok, "token.jwt-bearer", check.Pass) || cfg.IdP != nil && !hasCheck(tok, "token.exchange", check.Pass) {
+				t.Errorf("token step checks: %+v", tok.Checks)
+			}
+			last := f.lastToken()
+			if last.Get("grant_type") != "urn:ietf:params:oauth:grant-type:jwt-bearer" || last.Get("assertion") == "" || last.Get("resource") != f.url() {
+				t.Errorf("token request %v", last)
+			}
+			assertNoSecrets(t, h, f)
+		})
+	}
+}
+
+// A refused assertion is reported once: no retry, no other grant.
+func TestJWTBearerRefusedIsNotRetried(t *testing.T) {
+	f := (&fake{}).start(t)
+	h := newHarness(t, Config{ServerURL: f.url(), ClientID: "pre", ClientSecret: "pre-secret-123", Grant: GrantJWTBearer, Assertion: "expired-jwt"})
+	if err := h.e.Run(t.Context()); err == nil {
+		t.Fatal("a refused assertion was not a failure")
+	}
+	if !hasCheck(h.step(t, StepToken), "token.invalid-grant", check.Fail) {
+		t.Errorf("token step: %+v", h.step(t, StepToken).Checks)
+	}
+	if n := len(f.tokenReq); n != 1 {
+		t.Errorf("%d token requests, want exactly 1", n)
+	}
+}

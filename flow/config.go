@@ -51,11 +51,17 @@ type Config struct {
 	// the user add them, for example prompt=consent).
 	AuthParams map[string]string
 	// Grant is how the token is obtained: GrantAuthorizationCode (default,
-	// a user in a browser) or GrantClientCredentials (the client itself).
+	// a user in a browser), GrantClientCredentials (the client itself),
+	// GrantJWTBearer (a workload JWT) or GrantEnterprise (an ID token
+	// exchanged at the enterprise IdP).
 	Grant string
 	// ClientKey, when set, authenticates the pre-registered client with
 	// private_key_jwt (RFC 7523) instead of a secret.
 	ClientKey *ClientKey
+	// Assertion is the JWT GrantJWTBearer presents.
+	Assertion string
+	// IdP is the enterprise IdP of GrantEnterprise.
+	IdP *IdP
 	// StoredAuthOnly never starts a login: without a usable stored token
 	// (or one that refreshes) the walk stops with ErrLoginNeeded.
 	StoredAuthOnly bool

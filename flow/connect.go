@@ -157,8 +157,8 @@ func (e *Engine) reauthorize(ctx context.Context, c *discovery.Challenge, challe
 		}
 	}
 	defer e.closeReceiver()
-	if e.grant() == GrantClientCredentials {
-		return e.run(ctx, StepToken, func(ctx context.Context, s *stepCtx) error { return e.clientCredentials(ctx, s, challenged) })
+	if !e.interactive() {
+		return e.run(ctx, StepToken, func(ctx context.Context, s *stepCtx) error { return e.nonInteractiveToken(ctx, s, challenged) })
 	}
 	if err := e.run(ctx, StepAuthorize, func(ctx context.Context, s *stepCtx) error {
 		return e.authorizeScopes(ctx, s, challenged)

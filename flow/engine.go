@@ -158,8 +158,8 @@ func (e *Engine) RunStep(ctx context.Context, id string) error {
 	case id == StepAuthorize && !e.interactive():
 		e.skip(id, "the "+e.grant()+" grant involves no user authorization")
 		return nil
-	case id == StepToken && e.grant() == GrantClientCredentials:
-		return e.run(ctx, id, func(ctx context.Context, s *stepCtx) error { return e.clientCredentials(ctx, s, nil) })
+	case id == StepToken && !e.interactive():
+		return e.run(ctx, id, func(ctx context.Context, s *stepCtx) error { return e.nonInteractiveToken(ctx, s, nil) })
 	}
 	if id == StepConnect && e.session != nil {
 		_ = e.session.Close()

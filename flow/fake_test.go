@@ -100,6 +100,7 @@ func (f *fake) start(t *testing.T) *fake {
 	}
 	mux.HandleFunc("GET /authorize", f.authorize)
 	mux.HandleFunc("POST /token", f.token)
+	mux.HandleFunc("POST /idp/token", f.idpToken)
 	if !f.noDCR {
 		mux.HandleFunc("POST /register", f.register)
 	}
@@ -200,6 +201,15 @@ func (f *fake) token(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		id, secret = "pre", "pre-secret-123"
+	}
+	if r.PostForm.Get("grant_type") == "urn:ietf:params:oauth:grant-type:jwt-bearer" {
+		a := r.PostForm.Get("assertion")
+		if a != "workload-jwt" && !strings.HasPrefix(a, fakeIDJAG) {
+			writeJSON(w, 400, map[string]string{"error": "invalid_grant"})
+			return
+		}
+		f.issue(w, fakeCode{client: id, resource: r.PostForm.Get("resource"), scopes: strings.Fields(r.PostForm.Get("scope"))})
+		return
 	}
 	if r.PostForm.Get("grant_type") == "client_credentials" {
 		if cl, ok := f.clients[id]; !ok || cl.secret != secret {
@@ -364,4 +374,25 @@ func (f *fake) assertionOK(a, typ string) bool {
 	}
 	b, _ := base64.RawURLEncoding.DecodeString(parts[1])
 	return json.Unmarshal(b, &c) == nil && c.Iss == "pre" && c.Sub == "pre" && c.Aud == f.issuer() && c.Jti != "" && c.Exp > 0
+}
+
+// fakeIDJAG starts the ID-JAG the fake IdP issues: a JWT typed
+// oauth-id-jag+jwt (unsigned here; the fake AS only compares it).
+var fakeIDJAG = base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"ES256","typ":"oauth-id-jag+jwt"}`)) + "."
+
+// idpToken is an RFC 8693 token endpoint that trades the ID token
+// "user-id-token" for an ID-JAG.
+func (f *fake) idpToken(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	f.mu.Lock()
+	f.tokenReq = append(f.tokenReq, r.PostForm)
+	f.mu.Unlock()
+	p := r.PostForm
+	if p.Get("grant_type") != "urn:ietf:params:oauth:grant-type:token-exchange" || p.Get("subject_token") != "user-id-token" ||
+		p.Get("subject_token_type") != "urn:ietf:params:oauth:token-type:id_token" ||
+		p.Get("requested_token_type") != "urn:ietf:params:oauth:token-type:id-jag" || p.Get("audience") != f.issuer() || p.Get("resource") != f.url() {
+		writeJSON(w, 400, map[string]string{"error": "invalid_request"})
+		return
+	}
+	writeJSON(w, 200, map[string]string{"access_token": fakeIDJAG + "e30.c2ln", "issued_token_type": "urn:ietf:params:oauth:token-type:id-jag", "token_type": "N_A"})
 }

@@ -357,6 +357,7 @@ type tokenResponse struct {
 	RefreshToken     string `json:"refresh_token"`
 	ExpiresIn        int64  `json:"expires_in"`
 	Scope            string `json:"scope"`
+	IssuedTokenType  string `json:"issued_token_type"`
 	Error            string `json:"error"`
 	ErrorDescription string `json:"error_description"`
 }

@@ -3,6 +3,42 @@ package findings
 // tokenFindings: the code exchange and the token it yields (step token).
 var tokenFindings = []Finding{
 	{
+		ID:       "token.jwt-bearer",
+		Title:    "A token was requested with the jwt-bearer grant",
+		Severity: Pass,
+		Rules:    []string{"RFC 7523 §2.1", "MCP extensions io.modelcontextprotocol/auth/wif (SEP-1933) and enterprise-managed-authorization (SEP-990)"},
+		Why: "The client presents a JWT it holds — a workload identity token, or the ID-JAG an enterprise IdP issued — instead of " +
+			"sending a user to the authorization endpoint. A refusal is reported once: no retry, no switch to another grant.",
+		Fix: "Nothing to fix.",
+	},
+	{
+		ID:       "token.exchange",
+		Title:    "The user's ID token was exchanged at the enterprise IdP for an ID-JAG",
+		Severity: Pass,
+		Rules:    []string{"RFC 8693 §2.1", "MCP extension enterprise-managed-authorization (SEP-990)"},
+		Why:      "Enterprise-managed authorization: the IdP decides, by policy, whether this user may use this MCP server, and says so in an Identity Assertion JWT Authorization Grant.",
+		Fix:      "Nothing to fix.",
+	},
+	{
+		ID:       "token.exchange-failed",
+		Title:    "The enterprise IdP refused the token exchange",
+		Severity: Error,
+		Rules:    []string{"RFC 8693 §2.2.2", "MCP extension enterprise-managed-authorization (SEP-990)"},
+		Why:      "Without an ID-JAG there is nothing to present to the MCP server's authorization server.",
+		Breaks:   "No token: the MCP server cannot be used through enterprise-managed authorization.",
+		Clients:  Clients{Refuse: []string{"every client: there is no token to use"}},
+		Fix:      "Check the ID token (expiry, audience = the client at the IdP), the client's IdP credentials, and that the IdP trusts the MCP server's authorization server as an audience.",
+	},
+	{
+		ID:       "token.exchange-type",
+		Title:    "The IdP's answer is not typed as an ID-JAG",
+		Severity: Warning,
+		Rules:    []string{"RFC 8693 §2.2.1 (issued_token_type)", "MCP extension enterprise-managed-authorization (SEP-990)"},
+		Why:      "issued_token_type must say urn:ietf:params:oauth:token-type:id-jag and the JWT's typ oauth-id-jag+jwt, so that nothing else can be mistaken for the grant.",
+		Breaks:   "Authorization servers that check the typ refuse the grant.",
+		Fix:      "Issue ID-JAGs typed as the extension says.",
+	},
+	{
 		ID:       "token.client-credentials",
 		Title:    "A token was requested with the client_credentials grant",
 		Severity: Pass,
