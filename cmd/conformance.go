@@ -76,6 +76,7 @@ func conformanceRun(ctx context.Context, f *Factory, server string) error {
 		ClientSecret:    cc.ClientSecret,
 		ProtocolVersion: os.Getenv("MCP_CONFORMANCE_PROTOCOL_VERSION"),
 		Version:         Version,
+		Elicitation:     flow.ElicitDefaults,
 	}
 	switch {
 	case scenario == "auth/basic-cimd":

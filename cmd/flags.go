@@ -91,6 +91,11 @@ func (w *walkFlags) validate() error {
 	if err := w.Client.validate(); err != nil {
 		return err
 	}
+	switch w.Elicitation {
+	case flow.ElicitNone, flow.ElicitDecline, flow.ElicitDefaults:
+	default:
+		return usagef("--elicitation %q: expected decline or defaults (or empty)", w.Elicitation)
+	}
 	for _, v := range []*string{&w.Client.Assertion, &w.Client.IdPIDToken} {
 		if name, ok := strings.CutPrefix(*v, "@"); ok {
 			raw, err := os.ReadFile(name)
@@ -159,13 +164,14 @@ func (t storeFlags) open(ctx context.Context, errOut io.Writer) (flow.TokenStore
 // walkFlags are the flag groups of every command that walks a server the
 // user names (check, call, walk).
 type walkFlags struct {
-	Client   clientFlags
-	Callback callbackFlags
-	Output   outputFlags
-	Grading  gradingFlags
-	Store    storeFlags
-	Protocol string
-	key      *flow.ClientKey // parsed --client-key
+	Client      clientFlags
+	Callback    callbackFlags
+	Output      outputFlags
+	Grading     gradingFlags
+	Store       storeFlags
+	Protocol    string
+	Elicitation string
+	key         *flow.ClientKey // parsed --client-key
 }
 
 func (w *walkFlags) addFlags(fs *pflag.FlagSet) {
@@ -175,6 +181,7 @@ func (w *walkFlags) addFlags(fs *pflag.FlagSet) {
 	w.Grading.addFlags(fs)
 	w.Store.addFlags(fs)
 	fs.StringVar(&w.Protocol, "protocol-version", "", "MCP protocol revision to request (default: negotiate the newest)")
+	fs.StringVar(&w.Elicitation, "elicitation", flow.ElicitNone, "answer servers' requests for user input: \"\" (do not offer elicitation), decline, or defaults (accept with the schema's defaults)")
 }
 
 // config is the engine configuration for server.
@@ -183,6 +190,7 @@ func (w walkFlags) config(server string) flow.Config {
 	w.Grading.apply(&cfg)
 	cfg.StoredAuthOnly = w.Store.StoredOnly
 	cfg.ClientKey = w.key
+	cfg.Elicitation = w.Elicitation
 	return cfg
 }
 

@@ -137,3 +137,16 @@ func TestJWTBearerRefusedIsNotRetried(t *testing.T) {
 		t.Errorf("%d token requests, want exactly 1", n)
 	}
 }
+
+func TestSchemaDefaults(t *testing.T) {
+	got := schemaDefaults(map[string]any{"type": "object", "properties": map[string]any{
+		"name": map[string]any{"type": "string", "default": "Ada"}, "age": map[string]any{"type": "integer", "default": 36},
+		"ok": map[string]any{"type": "boolean", "default": false}, "free": map[string]any{"type": "string"},
+	}})
+	if len(got) != 3 || got["name"] != "Ada" || got["age"] != float64(36) || got["ok"] != false {
+		t.Errorf("defaults %v", got)
+	}
+	if got := schemaDefaults(nil); len(got) != 0 {
+		t.Errorf("nil schema: %v", got)
+	}
+}

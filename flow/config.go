@@ -62,6 +62,9 @@ type Config struct {
 	Assertion string
 	// IdP is the enterprise IdP of GrantEnterprise.
 	IdP *IdP
+	// Elicitation is how a server's request for user input is answered
+	// when no view handles it: ElicitNone, ElicitDecline, ElicitDefaults.
+	Elicitation string
 	// StoredAuthOnly never starts a login: without a usable stored token
 	// (or one that refreshes) the walk stops with ErrLoginNeeded.
 	StoredAuthOnly bool

@@ -2,6 +2,7 @@ package flow
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -29,21 +30,23 @@ func (e *Engine) connect(ctx context.Context, s *stepCtx) error {
 		}
 		e.serverURL = canon
 	}
-	client := mcp.NewClient(&mcp.Implementation{Name: "mcpwalk", Version: e.cfg.Version}, e.deps.ClientOptions)
+	opts := e.clientOptions()
+	client := mcp.NewClient(&mcp.Implementation{Name: "mcpwalk", Version: e.cfg.Version}, opts)
 	transport := &mcp.StreamableClientTransport{
 		Endpoint:     e.serverURL,
 		HTTPClient:   e.deps.HTTP,
 		OAuthHandler: (*oauthHandler)(e),
-		// The standalone GET stream carries notifications sent outside a
-		// request; only a view that shows them needs it.
-		DisableStandaloneSSE: e.deps.ClientOptions == nil,
+		// The standalone GET stream carries notifications and requests
+		// (elicitation) sent outside a request's own stream; it is opened
+		// only when something handles them.
+		DisableStandaloneSSE: opts == nil,
 		MaxRetries:           2,
 	}
-	var opts *mcp.ClientSessionOptions
+	var sopts *mcp.ClientSessionOptions
 	if e.cfg.ProtocolVersion != "" {
-		opts = &mcp.ClientSessionOptions{ProtocolVersion: e.cfg.ProtocolVersion}
+		sopts = &mcp.ClientSessionOptions{ProtocolVersion: e.cfg.ProtocolVersion}
 	}
-	cs, err := client.Connect(ctx, transport, opts)
+	cs, err := client.Connect(ctx, transport, sopts)
 	if err != nil {
 		return fail("Look at the exchanges above: the server's answer to the handshake explains it.",
 			"MCP handshake with %s: %v", e.serverURL, err)
@@ -166,4 +169,61 @@ func (e *Engine) reauthorize(ctx context.Context, c *discovery.Challenge, challe
 		return err
 	}
 	return e.run(ctx, StepToken, e.exchangeToken)
+}
+
+// Answers to a server's elicitation/create (Config.Elicitation).
+const (
+	ElicitNone     = ""         // no elicitation capability is declared
+	ElicitDecline  = "decline"  // declare it, decline every request
+	ElicitDefaults = "defaults" // accept with the schema's defaults (SEP-1034)
+)
+
+// clientOptions are the view's MCP client options, plus the elicitation
+// answer the configuration asks for when the view has no handler.
+func (e *Engine) clientOptions() *mcp.ClientOptions {
+	if e.cfg.Elicitation == ElicitNone {
+		return e.deps.ClientOptions
+	}
+	var opts mcp.ClientOptions
+	if e.deps.ClientOptions != nil {
+		opts = *e.deps.ClientOptions
+	}
+	if opts.ElicitationHandler != nil {
+		return &opts
+	}
+	answer := e.cfg.Elicitation
+	opts.ElicitationHandler = func(_ context.Context, req *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
+		if answer == ElicitDecline || req.Params.Mode == "url" {
+			e.note(StepCalls, "the server asked for input (elicitation %q): declined", req.Params.Message)
+			return &mcp.ElicitResult{Action: "decline"}, nil
+		}
+		content := schemaDefaults(req.Params.RequestedSchema)
+		e.note(StepCalls, "the server asked for input (elicitation %q): accepted with the schema's defaults %v", req.Params.Message, content)
+		return &mcp.ElicitResult{Action: "accept", Content: content}, nil
+	}
+	return &opts
+}
+
+// schemaDefaults returns the default of every property of an elicitation
+// schema that has one (SEP-1034).
+func schemaDefaults(schema any) map[string]any {
+	raw, err := json.Marshal(schema)
+	if err != nil {
+		return map[string]any{}
+	}
+	var s struct {
+		Properties map[string]struct {
+			Default any `json:"default"`
+		} `json:"properties"`
+	}
+	out := map[string]any{}
+	if json.Unmarshal(raw, &s) != nil {
+		return out
+	}
+	for name, p := range s.Properties {
+		if p.Default != nil {
+			out[name] = p.Default
+		}
+	}
+	return out
 }
