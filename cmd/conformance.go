@@ -104,31 +104,46 @@ func conformanceRun(ctx context.Context, f *Factory, server string) error {
 		err = w.engine.Connect(ctx)
 	}
 	if err == nil {
-		err = callEveryTool(ctx, w.engine)
+		err = conformanceCalls(ctx, w.engine, scenario)
 	}
 	_, ferr := w.finish(err)
 	return ferr
 }
 
-// callEveryTool lists the tools and calls each one with arguments built
-// from its input schema: what a scenario observes is the client's traffic.
-func callEveryTool(ctx context.Context, e *flow.Engine) error {
+// conformanceCalls makes the MCP calls a scenario observes: by default it
+// lists the tools and calls each one with arguments built from its input
+// schema. Two scenarios ask for something else, as their descriptions say:
+// json-schema-ref-no-deref only lists (its server answers nothing else),
+// and json-schema-2020-12-preservation echoes one tool's input schema,
+// verbatim, to another tool.
+func conformanceCalls(ctx context.Context, e *flow.Engine, scenario string) error {
 	raw, err := e.Call(ctx, flow.Call{Method: "tools/list", Optional: true})
-	if err != nil || raw == nil {
+	if err != nil || raw == nil || scenario == "json-schema-ref-no-deref" {
 		return err
 	}
 	var list struct {
 		Tools []struct {
-			Name        string         `json:"name"`
-			InputSchema map[string]any `json:"inputSchema"`
+			Name        string          `json:"name"`
+			InputSchema json.RawMessage `json:"inputSchema"`
 		} `json:"tools"`
 	}
 	if err := json.Unmarshal(raw, &list); err != nil {
 		return fmt.Errorf("tools/list result: %v", err)
 	}
+	if scenario == "json-schema-2020-12-preservation" {
+		for _, t := range list.Tools {
+			if t.Name == "json_schema_2020_12_tool" {
+				_, err := e.Call(ctx, flow.Call{Method: "tools/call", Name: "json_schema_echo", Args: map[string]any{"schema": t.InputSchema}})
+				return err
+			}
+		}
+		return fmt.Errorf("tools/list has no json_schema_2020_12_tool to echo")
+	}
 	var first error
 	for _, t := range list.Tools {
-		args, _ := sampleValue(t.InputSchema).(map[string]any)
+		var schema map[string]any
+		_ = json.Unmarshal(t.InputSchema, &schema)
+		args, _ := sampleValue(schema).(map[string]any)
 		if _, err := e.Call(ctx, flow.Call{Method: "tools/call", Name: t.Name, Args: args}); err != nil && first == nil {
 			first = err
 		}

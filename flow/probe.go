@@ -41,6 +41,9 @@ func (e *Engine) probe(ctx context.Context, s *stepCtx) error {
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json, text/event-stream")
 	req.Header.Set("MCP-Protocol-Version", probeVersion)
+	// SEP-2243 (2026-07-28): every POST names its method in a header;
+	// earlier servers ignore it.
+	req.Header.Set("Mcp-Method", "initialize")
 	resp, err := e.deps.HTTP.Do(req)
 	if err != nil {
 		return fail("Check that the server is running and the URL is right.", "POST %s: %s", canon, e.netErr(err))
