@@ -132,13 +132,15 @@ func (e *Engine) authorizeScopes(ctx context.Context, s *stepCtx, challenged []s
 }
 
 func (e *Engine) viaBrowser(ctx context.Context, authURL string) (url.Values, error) {
+	// The wait starts before the launcher runs: a launcher that blocks
+	// (xdg-open waits for some browsers) must not stretch --auth-wait.
+	wctx, cancel := context.WithTimeout(ctx, e.cfg.AuthWait)
+	defer cancel()
 	if err := e.deps.Browser.Open(authURL); err != nil {
 		e.note(StepAuthorize, "Could not open a browser (%v). Open this URL yourself:\n%s", err, authURL)
 	} else {
 		e.note(StepAuthorize, "Opened the browser; waiting for the redirect to %s", e.client.RedirectURI)
 	}
-	wctx, cancel := context.WithTimeout(ctx, e.cfg.AuthWait)
-	defer cancel()
 	q, err := e.receiver.Wait(wctx)
 	if err != nil {
 		return nil, fail("Finish the login in the browser within the time limit, or use --headless for authorization servers that approve without a person.",

@@ -58,6 +58,7 @@ func (e *Engine) probe(ctx context.Context, s *stepCtx) error {
 		s.add(check.New("probe.no-auth", check.Info, "MCP 2025-11-25 Authorization §Protocol Requirements",
 			"", "POST without a token was answered %d: the server does not require authorization", resp.StatusCode))
 		s.res.Summary = "no authorization required"
+		e.endProbeSession(ctx, canon, resp.Header.Get("Mcp-Session-Id"))
 		return nil
 	case resp.StatusCode == http.StatusForbidden:
 		s.add(check.New("probe.status-403", check.Warn, spec401,
@@ -123,4 +124,23 @@ func describeParams(p map[string]string) string {
 		return "no parameters"
 	}
 	return strings.Join(parts, " ")
+}
+
+// endProbeSession ends the session a server without authorization opened
+// for the probe's initialize, so a walk leaves none behind (the MCP
+// session proper is the SDK's). A refusal (405) is fine.
+func (e *Engine) endProbeSession(ctx context.Context, endpoint, id string) {
+	if id == "" {
+		return
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, endpoint, nil)
+	if err != nil {
+		return
+	}
+	req.Header.Set("Mcp-Session-Id", id)
+	req.Header.Set("MCP-Protocol-Version", probeVersion)
+	if resp, err := e.deps.HTTP.Do(req); err == nil {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		resp.Body.Close()
+	}
 }
