@@ -117,14 +117,36 @@ func (h *oauthHandler) Authorize(ctx context.Context, req *http.Request, resp *h
 			}
 			return e.reauthorize(ctx, c, nil)
 		}
-		e.note(StepAuthorize, "401 during MCP traffic: the token was rejected; authorizing again")
-		return e.reauthorize(ctx, c, nil)
+		// The token was rejected. The protected resource may have moved to
+		// another authorization server (SEP-2352), so discovery runs again
+		// before authorizing: credentials are bound to the issuer that
+		// issued them and are never carried to another.
+		e.note(StepAuthorize, "401 during MCP traffic: the token was rejected; discovering and authorizing again")
+		if c != nil {
+			e.challenge = c
+		}
+		before := e.issuer
+		if err := e.rediscover(ctx); err != nil {
+			return err
+		}
+		if e.issuer != before {
+			e.note(StepAuthorize, "the authorization server changed from %s to %s (SEP-2352): registered again there, nothing of the old one reused", before, e.issuer)
+		}
+		return e.reauthorize(ctx, nil, nil)
 	}
 	return fmt.Errorf("unexpected status %d handed to the OAuth handler", resp.StatusCode)
 }
 
-// rediscover runs the discovery and registration steps again.
+// rediscover runs the discovery and registration steps again. When the
+// authorization server changes, what was requested of the old one does not
+// carry over (SEP-2352: separate state per authorization server).
 func (e *Engine) rediscover(ctx context.Context) error {
+	before := e.issuer
+	defer func() {
+		if before != "" && e.issuer != before {
+			e.requested = nil
+		}
+	}()
 	for _, s := range []struct {
 		id string
 		fn func(context.Context, *stepCtx) error
