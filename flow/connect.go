@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -43,8 +44,8 @@ func (e *Engine) connect(ctx context.Context, s *stepCtx) error {
 		MaxRetries:           2,
 	}
 	var sopts *mcp.ClientSessionOptions
-	if e.cfg.ProtocolVersion != "" {
-		sopts = &mcp.ClientSessionOptions{ProtocolVersion: e.cfg.ProtocolVersion}
+	if v := cmp.Or(e.revision, e.cfg.ProtocolVersion); v != "" {
+		sopts = &mcp.ClientSessionOptions{ProtocolVersion: v}
 	}
 	cs, err := client.Connect(ctx, transport, sopts)
 	if err != nil {

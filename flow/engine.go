@@ -35,6 +35,7 @@ type Engine struct {
 	// Walk state: the per-flow record of AUTH-26 §Authorization Response
 	// Validation (issuer, verifier, state, resource, redirect, scopes).
 	serverURL  string // canonical MCP server URI
+	revision   string // MCP revision the probe found the server to accept, when it had to ask twice
 	challenge  *discovery.Challenge
 	prm        *discovery.PRMResult
 	resource   string

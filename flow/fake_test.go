@@ -370,7 +370,7 @@ func (f *fake) assertionOK(a, typ string) bool {
 	}
 	var c struct {
 		Iss, Sub, Aud, Jti string
-		Exp               int64
+		Exp                int64
 	}
 	b, _ := base64.RawURLEncoding.DecodeString(parts[1])
 	return json.Unmarshal(b, &c) == nil && c.Iss == "pre" && c.Sub == "pre" && c.Aud == f.issuer() && c.Jti != "" && c.Exp > 0

@@ -32,24 +32,37 @@ func (e *Engine) probe(ctx context.Context, s *stepCtx) error {
 		return fail("Pass the full MCP endpoint URL, for example https://mcp.example.com/mcp.", "server URL: %v", err)
 	}
 	e.serverURL = canon
-	body := fmt.Sprintf(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":%q,"capabilities":{},"clientInfo":{"name":"mcpwalk","version":%q}}}`,
-		probeVersion, e.cfg.Version)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, canon, bytes.NewReader([]byte(body)))
-	if err != nil {
-		return fail("", "building the probe request for %s: %v", canon, err)
+	// The first request of the revision asked for (--protocol-version), or
+	// an initialize, which every server since 2025-03-26 answers. A server
+	// that refuses the revision, or speaks only 2026-07-28, is asked once
+	// more in the revision its answer points to (retryRevision).
+	version := probeVersion
+	if e.cfg.ProtocolVersion != "" {
+		version = e.cfg.ProtocolVersion
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json, text/event-stream")
-	req.Header.Set("MCP-Protocol-Version", probeVersion)
-	// SEP-2243 (2026-07-28): every POST names its method in a header;
-	// earlier servers ignore it.
-	req.Header.Set("Mcp-Method", "initialize")
-	resp, err := e.deps.HTTP.Do(req)
+	resp, body, err := e.probeOnce(ctx, canon, version)
 	if err != nil {
 		return fail("Check that the server is running and the URL is right.", "POST %s: %s", canon, e.netErr(err))
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
+	if next, why, ok := retryRevision(version, resp.StatusCode, body); !ok {
+		return fail("Serve one of the revisions MCP clients speak, or list it in data.supported of the UnsupportedProtocolVersion error.",
+			"POST %s: %s", canon, why)
+	} else if next != "" {
+		s.add(check.New("probe.revision-retry", check.Info, specVersionNegotiation, "", "%s", why))
+		if next == version {
+			s.add(check.New("probe.revision-refused-but-supported", check.Warn, specVersionNegotiation,
+				"Accept the revisions listed in data.supported; refuse only those the server does not implement.",
+				"the server refused revision %s while listing it as supported", version))
+		}
+		version = next
+		if resp, _, err = e.probeOnce(ctx, canon, version); err != nil {
+			return fail("Check that the server is running and the URL is right.", "POST %s: %s", canon, e.netErr(err))
+		}
+		if resp.StatusCode != http.StatusBadRequest {
+			// The session asks in the revision the server accepted.
+			e.revision = version
+		}
+	}
 
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized:
@@ -58,7 +71,7 @@ func (e *Engine) probe(ctx context.Context, s *stepCtx) error {
 		s.add(check.New("probe.no-auth", check.Info, "MCP 2025-11-25 Authorization §Protocol Requirements",
 			"", "POST without a token was answered %d: the server does not require authorization", resp.StatusCode))
 		s.res.Summary = "no authorization required"
-		e.endProbeSession(ctx, canon, resp.Header.Get("Mcp-Session-Id"))
+		e.endProbeSession(ctx, canon, resp.Header.Get("Mcp-Session-Id"), version)
 		return nil
 	case resp.StatusCode == http.StatusForbidden:
 		s.add(check.New("probe.status-403", check.Warn, spec401,
@@ -129,7 +142,7 @@ func describeParams(p map[string]string) string {
 // endProbeSession ends the session a server without authorization opened
 // for the probe's initialize, so a walk leaves none behind (the MCP
 // session proper is the SDK's). A refusal (405) is fine.
-func (e *Engine) endProbeSession(ctx context.Context, endpoint, id string) {
+func (e *Engine) endProbeSession(ctx context.Context, endpoint, id, version string) {
 	if id == "" {
 		return
 	}
@@ -138,9 +151,41 @@ func (e *Engine) endProbeSession(ctx context.Context, endpoint, id string) {
 		return
 	}
 	req.Header.Set("Mcp-Session-Id", id)
-	req.Header.Set("MCP-Protocol-Version", probeVersion)
+	req.Header.Set("MCP-Protocol-Version", version)
 	if resp, err := e.deps.HTTP.Do(req); err == nil {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		resp.Body.Close()
 	}
+}
+
+// probeOnce sends, without credentials, the first request of revision v:
+// initialize before 2026-07-28, server/discover with its _meta from then.
+// It returns the response (body closed) and up to 64 KiB of its body.
+func (e *Engine) probeOnce(ctx context.Context, endpoint, v string) (*http.Response, []byte, error) {
+	method := "initialize"
+	body := fmt.Sprintf(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":%q,"capabilities":{},"clientInfo":{"name":"mcpwalk","version":%q}}}`,
+		v, e.cfg.Version)
+	if v >= "2026-07-28" {
+		method = "server/discover"
+		body = fmt.Sprintf(`{"jsonrpc":"2.0","id":1,"method":%q,"params":{"_meta":{`+
+			`"io.modelcontextprotocol/protocolVersion":%q,"io.modelcontextprotocol/clientCapabilities":{},`+
+			`"io.modelcontextprotocol/clientInfo":{"name":"mcpwalk","version":%q}}}}`, method, v, e.cfg.Version)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader([]byte(body)))
+	if err != nil {
+		return nil, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("MCP-Protocol-Version", v)
+	// SEP-2243 (2026-07-28): every POST names its method in a header;
+	// earlier servers ignore it.
+	req.Header.Set("Mcp-Method", method)
+	resp, err := e.deps.HTTP.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	got, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	return resp, got, nil
 }

@@ -95,6 +95,40 @@ var probeFindings = []Finding{
 			"framework's helper instead of string concatenation.",
 	},
 	{
+		ID:       "probe.revision-retry",
+		Title:    "The server refused the first request's protocol revision; mcpwalk asked again in the one it named",
+		Severity: Info,
+		Rules: []string{
+			"MCP 2026-07-28 Transports §Protocol Version Header (UnsupportedProtocolVersionError, -32022, with data.supported)",
+			"MCP 2026-07-28 Basic §Removed methods (404 and -32601 for initialize)", "SEP-2575",
+		},
+		Why: "From 2026-07-28 there is no initialize handshake: every request names its revision, and a server that does " +
+			"not implement it answers 400 with error -32022 listing the revisions it does. A client retries once in the " +
+			"newest revision both support. A server that speaks only 2026-07-28 answers an initialize with 404 and -32601; " +
+			"the client then asks with server/discover.",
+		Breaks: "Nothing, when the client retries. Clients that treat the first 400 as fatal (older SDKs) cannot connect " +
+			"to a server that refuses their preferred revision.",
+		Clients: Clients{
+			Refuse:   []string{"clients written before 2026-07-28 (they send initialize and stop at the 400 or 404)"},
+			Tolerate: []string{goSDK + " (retries in a supported revision)", strictClients},
+		},
+		Fix: "Nothing to fix if the server really does not implement the revision asked for. Serve the newest revisions " +
+			"your clients use, and always list them in data.supported.",
+	},
+	{
+		ID:       "probe.revision-refused-but-supported",
+		Title:    "The server refused a protocol revision it lists as supported",
+		Severity: Warning,
+		Rules:    []string{"MCP 2026-07-28 Transports §Protocol Version Header", "SEP-2575"},
+		Why: "UnsupportedProtocolVersionError means \"I do not implement the revision you asked for\"; its data.supported " +
+			"lists what the server does implement. Refusing a revision while listing it contradicts itself.",
+		Breaks: "A client that retries in the listed revision is refused again if the refusal was not transient, and gives " +
+			"up after its one retry. mcpwalk retries once and reports what the second answer was.",
+		Clients: Clients{Refuse: []string{"clients that retry once and then stop (the Go SDK, mcpwalk)"}},
+		Fix: "Check the version comparison on the server: header and _meta must agree, and every revision in " +
+			"data.supported must be accepted. A load balancer in front of servers of different versions shows this too.",
+	},
+	{
 		ID:       "probe.bearer-challenge",
 		Title:    "No Bearer (or DPoP) challenge among the 401's challenges",
 		Severity: Error,
