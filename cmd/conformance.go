@@ -59,6 +59,14 @@ type conformanceContext struct {
 	// Workload identity federation: a valid JWT (and invalid ones the
 	// client is not meant to use).
 	ValidJWT string `json:"valid_jwt"`
+	// ToolCalls are the tool calls a scenario asks for, with their
+	// arguments (http-custom-headers).
+	ToolCalls []conformanceToolCall `json:"toolCalls"`
+}
+
+type conformanceToolCall struct {
+	Name      string         `json:"name"`
+	Arguments map[string]any `json:"arguments"`
 }
 
 func conformanceRun(ctx context.Context, f *Factory, server string) error {
@@ -104,7 +112,7 @@ func conformanceRun(ctx context.Context, f *Factory, server string) error {
 		err = w.engine.Connect(ctx)
 	}
 	if err == nil {
-		err = conformanceCalls(ctx, w.engine, scenario)
+		err = conformanceCalls(ctx, w.engine, scenario, cc.ToolCalls)
 	}
 	_, ferr := w.finish(err)
 	return ferr
@@ -112,14 +120,26 @@ func conformanceRun(ctx context.Context, f *Factory, server string) error {
 
 // conformanceCalls makes the MCP calls a scenario observes: by default it
 // lists the tools and calls each one with arguments built from its input
-// schema. Two scenarios ask for something else, as their descriptions say:
+// schema. A scenario whose context names tool calls gets exactly those,
+// after the list (the SDK mirrors x-mcp-header arguments into Mcp-Param
+// headers from the listed schemas). Two scenarios ask for something else,
+// as their descriptions say:
 // json-schema-ref-no-deref only lists (its server answers nothing else),
 // and json-schema-2020-12-preservation echoes one tool's input schema,
 // verbatim, to another tool.
-func conformanceCalls(ctx context.Context, e *flow.Engine, scenario string) error {
+func conformanceCalls(ctx context.Context, e *flow.Engine, scenario string, calls []conformanceToolCall) error {
 	raw, err := e.Call(ctx, flow.Call{Method: "tools/list", Optional: true})
 	if err != nil || raw == nil || scenario == "json-schema-ref-no-deref" {
 		return err
+	}
+	if len(calls) > 0 {
+		var first error
+		for _, c := range calls {
+			if _, err := e.Call(ctx, flow.Call{Method: "tools/call", Name: c.Name, Args: c.Arguments}); err != nil && first == nil {
+				first = err
+			}
+		}
+		return first
 	}
 	var list struct {
 		Tools []struct {
