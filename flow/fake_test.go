@@ -52,6 +52,10 @@ type fake struct {
 	// ccKey, when set, is the public key of client "pre" for
 	// private_key_jwt; the client_credentials grant is always served.
 	ccKey *ecdsa.PublicKey
+	// movedTo, once set (moveTo), is the authorization server the MCP
+	// server has moved to: its PRM names that issuer and only that
+	// server's tokens are accepted (SEP-2352).
+	movedTo *fake
 
 	t   *testing.T
 	srv *httptest.Server
@@ -126,7 +130,11 @@ func (f *fake) prm(w http.ResponseWriter, r *http.Request) {
 	if f.prmResource != "" {
 		res = f.prmResource
 	}
-	writeJSON(w, 200, map[string]any{"resource": res, "authorization_servers": []string{f.issuer()},
+	issuer := f.issuer()
+	if m := f.moved(); m != nil {
+		issuer = m.issuer()
+	}
+	writeJSON(w, 200, map[string]any{"resource": res, "authorization_servers": []string{issuer},
 		"scopes_supported": []string{"read", "write"}})
 }
 
@@ -281,10 +289,14 @@ func (f *fake) protect(next http.Handler) http.Handler {
 		if f.queryToken && r.URL.Query().Get("access_token") != "" {
 			tok = r.URL.Query().Get("access_token")
 		}
-		f.mu.Lock()
-		scopes, ok := f.tokens[tok]
-		aud := f.audience[tok]
-		f.mu.Unlock()
+		as := f
+		if m := f.moved(); m != nil {
+			as = m
+		}
+		as.mu.Lock()
+		scopes, ok := as.tokens[tok]
+		aud := as.audience[tok]
+		as.mu.Unlock()
 		if o := r.Header.Get("Origin"); o != "" && !strings.HasPrefix(o, "http://localhost") {
 			http.Error(w, "forbidden origin", 403)
 			return
@@ -318,6 +330,19 @@ func (f *fake) protect(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// moveTo points the MCP server at another authorization server.
+func (f *fake) moveTo(to *fake) {
+	f.mu.Lock()
+	f.movedTo = to
+	f.mu.Unlock()
+}
+
+func (f *fake) moved() *fake {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.movedTo
 }
 
 func containsScope(s []string, v string) bool {
