@@ -3,12 +3,14 @@
 # (`mcpwalk demo --serve`, or the server at $MCPWALK_TUI_URL), runs
 # `mcpwalk walk --headless URL` in a detached tmux session of fixed size on
 # a private tmux socket, steps through the whole flow with send-keys, calls
-# the echo tool from the explorer, and checks capture-pane at each stage.
+# a tool from the explorer (echo, or $MCPWALK_TUI_TOOL: its first argument
+# gets a text typed in the form), and checks capture-pane at each stage.
 # Everything it starts is stopped by PID (and its own tmux server) on exit.
 #
 #   scripts/tmux-test.sh            # needs tmux; skipped without it unless CI=true
 #   KEEP=1 scripts/tmux-test.sh     # keep the work dir (pane dumps) for a look
 #   MCPWALK_BIN=path                # use this binary instead of building one
+#   MCPWALK_TUI_URL=url MCPWALK_TUI_TOOL=name   # walk another server, call another tool
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -119,18 +121,21 @@ expect "protocol 20"
 keys a
 expect "explore · connected"
 expect "1 Tools("
-keys / e c h o Enter
-expect "▸ echo"
+tool=${MCPWALK_TUI_TOOL:-echo}
+keys /
+keys -l "$tool"
 keys Enter
-expect "Call tool echo"
+expect "▸ $tool"
+keys Enter
+expect "Call tool $tool"
 keys -l "hello from tmux"
 keys C-s
-expect "Result of tools/call echo"
+expect "Result of tools/call $tool"
 expect "hello from tmux"
 expect "HTTP exchanges"
 keys Tab
 expect "walk · connected"
-expect "tools/call echo"
+expect "tools/call $tool"
 keys q
 expect "mcpwalk-exited-0"
 expect "OK: $url"
