@@ -52,6 +52,9 @@ type fake struct {
 	// ccKey, when set, is the public key of client "pre" for
 	// private_key_jwt; the client_credentials grant is always served.
 	ccKey *ecdsa.PublicKey
+	// mcp, when set, is the MCP server behind the authorization checks
+	// (default mcpHandler()).
+	mcp http.Handler
 
 	t   *testing.T
 	srv *httptest.Server
@@ -104,7 +107,10 @@ func (f *fake) start(t *testing.T) *fake {
 	if !f.noDCR {
 		mux.HandleFunc("POST /register", f.register)
 	}
-	mux.Handle("/mcp", f.protect(mcpHandler()))
+	if f.mcp == nil {
+		f.mcp = mcpHandler()
+	}
+	mux.Handle("/mcp", f.protect(f.mcp))
 	return f
 }
 
