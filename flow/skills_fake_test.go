@@ -35,6 +35,9 @@ type skillFake struct {
 	noExtension bool
 	// rejectFirst answers the first skills request 401 invalid_token.
 	rejectFirst bool
+	// noResources declares the extension without the resources
+	// capability, and serves no file.
+	noResources bool
 	// stateful serves sessions (Mcp-Session-Id); the Go SDK serves the
 	// 2026-07-28 revision only without them.
 	stateful bool
@@ -96,6 +99,9 @@ func (f *skillFake) entryFor(uri string, fm map[string]any, files ...string) map
 
 func (f *skillFake) handler() http.Handler {
 	caps := &mcp.ServerCapabilities{Resources: &mcp.ResourceCapabilities{}}
+	if f.noResources {
+		caps.Resources, f.files = nil, map[string]string{}
+	}
 	if !f.noExtension {
 		caps.AddExtension(SkillsExtension, nil)
 	}

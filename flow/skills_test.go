@@ -45,7 +45,7 @@ func TestSkillsList(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			sf := &skillFake{sse: tt.sse, pageSize: tt.pageSize, stateful: tt.stateful}
 			sf.entries = three(sf)
-			h, _ := connectSkills(t, sf, Config{ProtocolVersion: tt.version})
+			h, _ := connectSkills(t, sf, Config{ProtocolVersion: tt.version, Elicitation: ElicitDefaults})
 			raw, err := h.e.Call(context.Background(), Call{Method: MethodSkillsList, Optional: true})
 			if err != nil {
 				t.Fatalf("skills/list: %v", err)
@@ -93,6 +93,18 @@ func TestSkillsList(t *testing.T) {
 					t.Errorf("page %d: MCP-Protocol-Version %q, want the negotiated %q", i+1, got, version)
 				}
 				meta, _ := r.params["_meta"].(map[string]any)
+				if version >= "2026-07-28" && i == 0 {
+					// The SDK's own first request carries the same _meta.
+					var discover struct {
+						Params struct {
+							Meta map[string]any `json:"_meta"`
+						} `json:"params"`
+					}
+					_ = json.Unmarshal([]byte(h.step(t, "connect").Exchanges[0].RequestBody), &discover)
+					if diff := cmp.Diff(discover.Params.Meta, meta); diff != "" || meta == nil {
+						t.Errorf("_meta differs from the SDK's on server/discover (-sdk +raw):\n%s", diff)
+					}
+				}
 				if version >= "2026-07-28" {
 					info, _ := meta["io.modelcontextprotocol/clientInfo"].(map[string]any)
 					if meta["io.modelcontextprotocol/protocolVersion"] != version || info["name"] != "mcpwalk" ||
@@ -212,5 +224,18 @@ func TestSkillsCheckDoesNotPrefetch(t *testing.T) {
 	}
 	if reads := sf.readsSoFar(); len(reads) != 0 {
 		t.Errorf("the walk read %v; skill files are read only when a skill is loaded", reads)
+	}
+}
+
+func TestSkillsWithoutResourcesCapability(t *testing.T) {
+	sf := &skillFake{noResources: true, files: map[string]string{}}
+	sf.entries = []map[string]any{{"uri": pdfSkill, "frontmatter": pdfFrontmatter(), "resources": "dynamic"}}
+	h, _ := connectSkills(t, sf, Config{})
+	if _, err := h.e.Call(context.Background(), Call{Method: MethodSkillsList, Optional: true}); err != nil {
+		t.Fatal(err)
+	}
+	r := h.step(t, "calls:skills/list")
+	if r.Status != StatusWarn || !hasCheck(r, "skills.no-resources-capability", check.Warn) || !hasCheck(r, "skills.dynamic", check.Info) {
+		t.Errorf("calls:skills/list = %s %v; want the missing resources capability warned about", r.Status, r.Checks)
 	}
 }
