@@ -107,8 +107,12 @@ func (e *Engine) listSkills(ctx context.Context, s *stepCtx) (any, string, error
 		uris = append(uris, sk.URI)
 	}
 	if len(s.checks) == before {
+		noun := "entries"
+		if len(out.Skills) == 1 {
+			noun = "entry"
+		}
 		s.add(check.New("skills.listed", check.Pass, specSkillList, "",
-			"%d skill entr(ies), each well formed; no skill file was read (lazy retrieval)", len(out.Skills)))
+			"%d skill %s, each well formed; no skill file was read (lazy retrieval)", len(out.Skills), noun))
 	}
 	return out, countSummary(len(uris), "skill", uris), nil
 }
