@@ -17,6 +17,7 @@ type CallOptions struct {
 	Call     flow.Call
 	Args     []string // --arg k=v
 	ArgsJSON string   // --args '{...}'
+	AllFiles bool     // --all-files (skills/load)
 	walkFlags
 }
 
@@ -28,11 +29,19 @@ func NewCmdCall(f *Factory, runF func(*CallOptions) error) *cobra.Command {
 		Short: "Make one authenticated MCP call and print its result as JSON",
 		Long: `Walks the authorization flow, then makes one MCP call and prints the result JSON
 on stdout. METHOD is one of tools/list, tools/call NAME, resources/list,
-resources/templates/list, resources/read URI, prompts/list, prompts/get NAME, ping.`,
+resources/templates/list, resources/read URI, prompts/list, prompts/get NAME, ping,
+or one of the Skills extension (SEP-2640): skills/list, skills/get URI, and
+skills/load [URI], which fetches the skill's entry, reads its SKILL.md and
+verifies size, SHA-256 digest and frontmatter against the entry (with
+--all-files, every supporting file the entry lists too; without a URI, every
+listed skill). A failed verification exits 1 naming the file, the expected
+and the actual value; unverified content is never printed.`,
 		Example: `  mcpwalk call https://mcp.example.com/mcp tools/list
   mcpwalk call https://mcp.example.com/mcp tools/call add --arg a=1 --arg b=2
   mcpwalk call https://mcp.example.com/mcp tools/call search --args '{"query":"x","limit":3}'
-  mcpwalk call https://mcp.example.com/mcp resources/read file:///README.md`,
+  mcpwalk call https://mcp.example.com/mcp resources/read file:///README.md
+  mcpwalk call https://mcp.example.com/mcp skills/list
+  mcpwalk call https://mcp.example.com/mcp skills/load skill://pdf-processing/SKILL.md --all-files`,
 		Args: rangeArgs(2, 3, "URL METHOD [NAME|URI]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Server = args[0]
@@ -40,6 +49,10 @@ resources/templates/list, resources/read URI, prompts/list, prompts/get NAME, pi
 			if err != nil {
 				return err
 			}
+			if opts.AllFiles && call.Method != flow.MethodSkillsLoad {
+				return usagef("--all-files goes with skills/load")
+			}
+			call.AllFiles = opts.AllFiles
 			opts.Call = call
 			if err := opts.walkFlags.validate(); err != nil {
 				return err
@@ -52,6 +65,7 @@ resources/templates/list, resources/read URI, prompts/list, prompts/get NAME, pi
 	}
 	c.Flags().StringArrayVar(&opts.Args, "arg", nil, "argument k=v (numbers, true/false and null are decoded as JSON); repeatable")
 	c.Flags().StringVar(&opts.ArgsJSON, "args", "", "arguments as one JSON object")
+	c.Flags().BoolVar(&opts.AllFiles, "all-files", false, "skills/load: also read and verify every supporting file the skill's entry lists")
 	opts.walkFlags.addFlags(c.Flags())
 	return c
 }
@@ -69,17 +83,19 @@ func parseCall(args, kv []string, argsJSON string) (flow.Call, error) {
 			return c, usagef("%s needs a NAME", c.Method)
 		}
 		c.Name = operand
-	case "resources/read":
+	case "resources/read", flow.MethodSkillsGet:
 		if operand == "" {
-			return c, usagef("resources/read needs a URI")
+			return c, usagef("%s needs a URI", c.Method)
 		}
 		c.URI = operand
-	case "tools/list", "resources/list", "resources/templates/list", "prompts/list", "ping":
+	case flow.MethodSkillsLoad:
+		c.URI = operand // none: every listed skill
+	case "tools/list", "resources/list", "resources/templates/list", "prompts/list", "ping", flow.MethodSkillsList:
 		if operand != "" {
 			return c, usagef("%s takes no operand (got %q)", c.Method, operand)
 		}
 	default:
-		return c, usagef("unknown METHOD %q: use tools/list, tools/call, resources/list, resources/templates/list, resources/read, prompts/list, prompts/get or ping", c.Method)
+		return c, usagef("unknown METHOD %q: use tools/list, tools/call, resources/list, resources/templates/list, resources/read, prompts/list, prompts/get, ping, skills/list, skills/get or skills/load", c.Method)
 	}
 	if (len(kv) > 0 || argsJSON != "") && c.Name == "" {
 		return c, usagef("--arg and --args go with tools/call and prompts/get")

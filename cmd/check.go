@@ -17,7 +17,7 @@ func NewCmdCheck(f *Factory, runF func(*CheckOptions) error) *cobra.Command {
 	opts := &CheckOptions{F: f}
 	c := &cobra.Command{
 		Use:   "check URL",
-		Short: "Walk the whole authorization flow against an MCP server, then list its tools, resources and prompts",
+		Short: "Walk the whole authorization flow against an MCP server, then list its tools, resources, prompts and skills",
 		Example: `  mcpwalk check https://mcp.example.com/mcp
   mcpwalk check --headless --json http://127.0.0.1:3000/mcp
   mcpwalk check --client-id my-app --client-secret s3cret --callback-port 8765 https://mcp.example.com/mcp`,

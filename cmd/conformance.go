@@ -114,6 +114,9 @@ func conformanceRun(ctx context.Context, f *Factory, server string) error {
 	if err == nil {
 		err = conformanceCalls(ctx, w.engine, scenario, cc.ToolCalls)
 	}
+	if err == nil {
+		err = conformanceSkills(ctx, w.engine, scenario)
+	}
 	_, ferr := w.finish(err)
 	return ferr
 }
@@ -169,6 +172,20 @@ func conformanceCalls(ctx context.Context, e *flow.Engine, scenario string, call
 		}
 	}
 	return first
+}
+
+// conformanceSkills makes the skills calls of check: list the skills when
+// the server declares the extension, read nothing (this is what
+// sep-2640-client-no-prefetch observes). sep-2640-client-verify-*: load
+// every listed skill with its files, as `mcpwalk call URL skills/load
+// --all-files` does.
+func conformanceSkills(ctx context.Context, e *flow.Engine, scenario string) error {
+	c := flow.Call{Method: flow.MethodSkillsList, Optional: true}
+	if strings.HasPrefix(scenario, "sep-2640-client-verify-") {
+		c = flow.Call{Method: flow.MethodSkillsLoad, AllFiles: true, Optional: true}
+	}
+	_, err := e.Call(ctx, c)
+	return err
 }
 
 // sampleValue returns a value that satisfies a simple JSON Schema: its

@@ -62,9 +62,11 @@ func printResult(f *Factory, raw json.RawMessage) error {
 	return enc.Encode(v)
 }
 
-// defaultCalls are what check lists once connected.
+// defaultCalls are what check lists once connected. Skills are listed,
+// never loaded: a host reads no skill file ahead of need (SEP-2640).
 var defaultCalls = []flow.Call{
 	{Method: "tools/list", Optional: true},
 	{Method: "resources/list", Optional: true},
 	{Method: "prompts/list", Optional: true},
+	{Method: flow.MethodSkillsList, Optional: true},
 }

@@ -25,9 +25,19 @@ func (e *Engine) Call(ctx context.Context, c Call) (json.RawMessage, error) {
 			return nil, nil
 		}
 	}
+	if c.Method == MethodSkillsLoad && c.URI == "" {
+		return e.loadListedSkills(ctx, c)
+	}
 	var out json.RawMessage
 	err := e.run(ctx, c.ID(), func(ctx context.Context, s *stepCtx) error {
-		res, summary, err := e.doCall(ctx, c)
+		var res any
+		var summary string
+		var err error
+		if isSkillsMethod(c.Method) {
+			res, summary, err = e.doSkills(ctx, s, c)
+		} else {
+			res, summary, err = e.doCall(ctx, c)
+		}
 		if err != nil {
 			return fail("See the exchanges: the server's JSON-RPC error or HTTP status says why.", "%s: %v", c.Method, err)
 		}
@@ -67,6 +77,10 @@ func (e *Engine) missingCapability(method string) string {
 	case "prompts":
 		if caps.Prompts == nil {
 			return "the server does not declare the prompts capability"
+		}
+	case "skills":
+		if !e.skillsDeclared() {
+			return "the server does not declare the " + SkillsExtension + " extension"
 		}
 	}
 	return ""
@@ -162,7 +176,7 @@ func (e *Engine) doCall(ctx context.Context, c Call) (any, string, error) {
 		}
 		return map[string]any{}, "log level " + level, cs.SetLoggingLevel(ctx, &mcp.SetLoggingLevelParams{Level: mcp.LoggingLevel(level)})
 	}
-	return nil, "", fmt.Errorf("unsupported method %q (supported: tools/list, tools/call, resources/list, resources/templates/list, resources/read, prompts/list, prompts/get, ping, logging/setLevel)", c.Method)
+	return nil, "", fmt.Errorf("unsupported method %q (supported: tools/list, tools/call, resources/list, resources/templates/list, resources/read, prompts/list, prompts/get, ping, logging/setLevel, skills/list, skills/get, skills/load)", c.Method)
 }
 
 func paginate(page func(cursor string) (string, error)) error {

@@ -83,15 +83,22 @@ type Config struct {
 // Call is one MCP request to make after connecting.
 type Call struct {
 	// Method is the MCP method: tools/list, tools/call, resources/list,
-	// resources/read, resources/templates/list, prompts/list, prompts/get.
+	// resources/read, resources/templates/list, prompts/list, prompts/get,
+	// skills/list, skills/get, or skills/load (a skills/get, unless the
+	// entry is held from a listing, then SKILL.md read and verified; with
+	// no URI, every listed skill).
 	Method string
 	// Name is the tool or prompt name; URI the resource URI.
 	Name string
 	URI  string
 	// Args are tool arguments or prompt arguments.
 	Args map[string]any
-	// Optional calls are skipped when the server lacks the capability.
+	// Optional calls are skipped when the server lacks the capability
+	// (for skills/*, the Skills extension).
 	Optional bool
+	// AllFiles makes skills/load also read and verify every supporting
+	// file the skill's entry lists, not only its SKILL.md.
+	AllFiles bool
 }
 
 // ID is the step id of the call.

@@ -32,10 +32,10 @@ func (e *Engine) connect(ctx context.Context, s *stepCtx) error {
 		e.serverURL = canon
 	}
 	opts := e.clientOptions()
-	client := mcp.NewClient(&mcp.Implementation{Name: "mcpwalk", Version: e.cfg.Version}, opts)
+	client := mcp.NewClient(e.clientInfo(), opts)
 	transport := &mcp.StreamableClientTransport{
 		Endpoint:     e.serverURL,
-		HTTPClient:   e.deps.HTTP,
+		HTTPClient:   e.mcpHTTPClient(),
 		OAuthHandler: (*oauthHandler)(e),
 		// The standalone GET stream carries notifications and requests
 		// (elicitation) sent outside a request's own stream; it is opened

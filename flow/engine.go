@@ -59,6 +59,7 @@ type Engine struct {
 	loginRefused bool
 
 	session *mcp.ClientSession
+	skills  map[string]heldSkill // entries held for skills/load, by SKILL.md URI
 }
 
 // New returns an engine for cfg.

@@ -56,6 +56,9 @@ type fake struct {
 	// server has moved to: its PRM names that issuer and only that
 	// server's tokens are accepted (SEP-2352).
 	movedTo *fake
+	// mcp, when set, is the MCP server behind the authorization checks
+	// (default mcpHandler()).
+	mcp http.Handler
 
 	t   *testing.T
 	srv *httptest.Server
@@ -108,7 +111,10 @@ func (f *fake) start(t *testing.T) *fake {
 	if !f.noDCR {
 		mux.HandleFunc("POST /register", f.register)
 	}
-	mux.Handle("/mcp", f.protect(mcpHandler()))
+	if f.mcp == nil {
+		f.mcp = mcpHandler()
+	}
+	mux.Handle("/mcp", f.protect(f.mcp))
 	return f
 }
 

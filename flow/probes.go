@@ -53,14 +53,14 @@ func (e *Engine) probeRequest(ctx context.Context, target string, hdr http.Heade
 		v = probeVersion
 	}
 	method := "ping"
-	body := `{"jsonrpc":"2.0","id":"mcpwalk-probe","method":"ping"}`
-	if v >= "2026-07-28" {
+	if v >= metaRevision {
 		method = "server/discover"
-		body = fmt.Sprintf(`{"jsonrpc":"2.0","id":"mcpwalk-probe","method":%q,"params":{"_meta":{`+
-			`"io.modelcontextprotocol/protocolVersion":%q,"io.modelcontextprotocol/clientCapabilities":{},`+
-			`"io.modelcontextprotocol/clientInfo":{"name":"mcpwalk","version":%q}}}}`, method, v, e.cfg.Version)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader([]byte(body)))
+	body, err := e.requestBody("mcpwalk-probe", method, nil, v)
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}

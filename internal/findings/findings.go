@@ -104,7 +104,7 @@ func (f Finding) Family() string {
 // families lists every entry table; one file per step family.
 var families = [][]Finding{
 	probeFindings, prmFindings, asmetaFindings, discoveryFindings, storedFindings, registerFindings,
-	authorizeFindings, tokenFindings, connectFindings, callsFindings, probesFindings,
+	authorizeFindings, tokenFindings, connectFindings, callsFindings, skillsFindings, probesFindings,
 	failedFindings,
 }
 
