@@ -162,16 +162,15 @@ func (e *Engine) endProbeSession(ctx context.Context, endpoint, id, version stri
 // initialize before 2026-07-28, server/discover with its _meta from then.
 // It returns the response (body closed) and up to 64 KiB of its body.
 func (e *Engine) probeOnce(ctx context.Context, endpoint, v string) (*http.Response, []byte, error) {
-	method := "initialize"
-	body := fmt.Sprintf(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":%q,"capabilities":{},"clientInfo":{"name":"mcpwalk","version":%q}}}`,
-		v, e.cfg.Version)
-	if v >= "2026-07-28" {
-		method = "server/discover"
-		body = fmt.Sprintf(`{"jsonrpc":"2.0","id":1,"method":%q,"params":{"_meta":{`+
-			`"io.modelcontextprotocol/protocolVersion":%q,"io.modelcontextprotocol/clientCapabilities":{},`+
-			`"io.modelcontextprotocol/clientInfo":{"name":"mcpwalk","version":%q}}}}`, method, v, e.cfg.Version)
+	method, params := "initialize", map[string]any{"protocolVersion": v, "capabilities": map[string]any{}, "clientInfo": e.clientInfo()}
+	if v >= metaRevision {
+		method, params = "server/discover", nil
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader([]byte(body)))
+	body, err := e.requestBody(1, method, params, v)
+	if err != nil {
+		return nil, nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
 	if err != nil {
 		return nil, nil, err
 	}
