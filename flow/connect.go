@@ -34,7 +34,7 @@ func (e *Engine) connect(ctx context.Context, s *stepCtx) error {
 	client := mcp.NewClient(&mcp.Implementation{Name: "mcpwalk", Version: e.cfg.Version}, opts)
 	transport := &mcp.StreamableClientTransport{
 		Endpoint:     e.serverURL,
-		HTTPClient:   e.deps.HTTP,
+		HTTPClient:   e.resourceHTTP(),
 		OAuthHandler: (*oauthHandler)(e),
 		// The standalone GET stream carries notifications and requests
 		// (elicitation) sent outside a request's own stream; it is opened
@@ -85,6 +85,13 @@ func (h *oauthHandler) TokenSource(context.Context) (oauth2.TokenSource, error) 
 func (h *oauthHandler) Authorize(ctx context.Context, req *http.Request, resp *http.Response) error {
 	e := (*Engine)(h)
 	defer resp.Body.Close()
+	// A DPoP nonce demand is not a rejected token: nil makes the SDK send
+	// the request once more, and the DPoP transport puts the nonce in the
+	// new proof. dpopNonceChallenge refuses a nonce the request already
+	// carried, so this cannot loop.
+	if retry, err := e.dpopNonceChallenge(resp); retry || err != nil {
+		return err
+	}
 	e.stepUps++
 	if e.stepUps > e.cfg.MaxStepUps {
 		return fmt.Errorf("%s %s answered %d again after %d re-authorizations; giving up (retry limit)",

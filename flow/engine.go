@@ -58,6 +58,12 @@ type Engine struct {
 	loginRefused bool
 
 	session *mcp.ClientSession
+
+	// dpop is the walk's RFC 9449 state: key, bound tokens, nonces.
+	dpop dpopState
+	// pendingChecks are checks made outside a step's own code (the SDK's
+	// OAuthHandler, the DPoP transport); the step that ends next keeps them.
+	pendingChecks check.List
 }
 
 // New returns an engine for cfg.
@@ -294,6 +300,7 @@ func (e *Engine) run(ctx context.Context, id string, fn func(context.Context, *s
 		s.res.Attempt = attempt
 	}
 	err := fn(ctx, s)
+	s.checks = append(s.checks, e.takePending()...)
 	s.res.Exchanges = e.deps.Recorder.End(col)
 	if s.res.Exchanges == nil {
 		s.res.Exchanges = []exchange{}
@@ -332,6 +339,28 @@ func (e *Engine) run(ctx context.Context, id string, fn func(context.Context, *s
 		return fmt.Errorf("%w at %s: %v", ErrStopped, id, err)
 	}
 	return nil
+}
+
+// later records a check for the step that ends next: for code that runs
+// inside a step but outside its function (the SDK calls Authorize and the
+// DPoP transport during connect and calls). Repeats are kept once.
+func (e *Engine) later(c check.Check) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, p := range e.pendingChecks {
+		if p == c {
+			return
+		}
+	}
+	e.pendingChecks = append(e.pendingChecks, c)
+}
+
+func (e *Engine) takePending() check.List {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := e.pendingChecks
+	e.pendingChecks = nil
+	return out
 }
 
 func (e *Engine) skip(id, why string) {

@@ -52,6 +52,8 @@ type fake struct {
 	// ccKey, when set, is the public key of client "pre" for
 	// private_key_jwt; the client_credentials grant is always served.
 	ccKey *ecdsa.PublicKey
+	// dpop, when set, makes both servers speak DPoP (dpop_fake_test.go).
+	dpop *fakeDPoP
 
 	t   *testing.T
 	srv *httptest.Server
@@ -126,8 +128,12 @@ func (f *fake) prm(w http.ResponseWriter, r *http.Request) {
 	if f.prmResource != "" {
 		res = f.prmResource
 	}
-	writeJSON(w, 200, map[string]any{"resource": res, "authorization_servers": []string{f.issuer()},
-		"scopes_supported": []string{"read", "write"}})
+	m := map[string]any{"resource": res, "authorization_servers": []string{f.issuer()},
+		"scopes_supported": []string{"read", "write"}}
+	if f.dpop != nil && f.dpop.required {
+		m["dpop_bound_access_tokens_required"] = true
+	}
+	writeJSON(w, 200, m)
 }
 
 func (f *fake) asMeta(w http.ResponseWriter, r *http.Request) {
@@ -147,6 +153,9 @@ func (f *fake) asMeta(w http.ResponseWriter, r *http.Request) {
 	}
 	if f.authMethods != nil {
 		m["token_endpoint_auth_methods_supported"] = f.authMethods
+	}
+	if f.dpop != nil && f.dpop.algs != nil {
+		m["dpop_signing_alg_values_supported"] = f.dpop.algs
 	}
 	writeJSON(w, 200, m)
 }
@@ -191,6 +200,9 @@ func (f *fake) token(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.tokenReq = append(f.tokenReq, r.PostForm)
+	if f.dpop != nil && !f.dpop.tokenRequest(f, w, r) {
+		return
+	}
 	id, secret, basic := r.BasicAuth()
 	if !basic {
 		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
@@ -260,14 +272,20 @@ func (f *fake) token(w http.ResponseWriter, r *http.Request) {
 // issue answers with a new access token for grant c (and a refresh token
 // when f.refresh); callers hold mu.
 func (f *fake) issue(w http.ResponseWriter, c fakeCode) {
-	tok := "at-" + rand.Text()
+	tok, typ := "at-"+rand.Text(), "Bearer"
+	if f.dpop != nil {
+		tok, typ = f.dpop.mint(f, c)
+	}
 	f.tokens[tok] = c.scopes
 	f.audience[tok] = c.resource
-	resp := map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": 3600, "scope": strings.Join(c.scopes, " ")}
+	resp := map[string]any{"access_token": tok, "token_type": typ, "expires_in": 3600, "scope": strings.Join(c.scopes, " ")}
 	if f.refresh {
 		rt := "rt-" + rand.Text()
 		f.refreshs[rt] = c
 		resp["refresh_token"] = rt
+		if f.dpop != nil {
+			f.dpop.bindRefresh(rt)
+		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, 200, resp)
@@ -278,6 +296,12 @@ func (f *fake) issue(w http.ResponseWriter, c fakeCode) {
 func (f *fake) protect(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if f.dpop != nil {
+			var ok bool
+			if tok, ok = f.dpop.resource(f, w, r); !ok {
+				return
+			}
+		}
 		if f.queryToken && r.URL.Query().Get("access_token") != "" {
 			tok = r.URL.Query().Get("access_token")
 		}
@@ -370,7 +394,7 @@ func (f *fake) assertionOK(a, typ string) bool {
 	}
 	var c struct {
 		Iss, Sub, Aud, Jti string
-		Exp               int64
+		Exp                int64
 	}
 	b, _ := base64.RawURLEncoding.DecodeString(parts[1])
 	return json.Unmarshal(b, &c) == nil && c.Iss == "pre" && c.Sub == "pre" && c.Aud == f.issuer() && c.Jti != "" && c.Exp > 0
