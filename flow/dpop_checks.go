@@ -136,3 +136,19 @@ func (e *Engine) checkDPoPToken(s *stepCtx, tokenType, accessToken string) bool 
 	}
 	return true
 }
+
+// dpopKeyToStore is the PEM of the key to keep with a token: when the
+// token is bound to it, or proofs were sent for it (a refresh token may be
+// bound even when the access token came back Bearer). "" otherwise.
+func (e *Engine) dpopKeyToStore(accessToken string) string {
+	k := e.dpop.currentKey()
+	if k == nil || !e.dpop.isBound(accessToken) && !e.dpop.active() {
+		return ""
+	}
+	pem, err := k.PEM()
+	if err != nil {
+		return ""
+	}
+	e.deps.Secrets.Secret(pem)
+	return pem
+}

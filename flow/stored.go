@@ -45,6 +45,9 @@ func (e *Engine) useStored(ctx context.Context, s *stepCtx) error {
 			tok = nil
 		}
 	}
+	if tok != nil {
+		e.restoreDPoPKey(tok)
+	}
 	clientID := e.cfg.ClientID
 	if clientID == "" && tok != nil {
 		clientID = tok.ClientID
@@ -121,13 +124,40 @@ func (e *Engine) unusable(t *StoredToken) string {
 		return fmt.Sprintf("it was issued to client %q, --client-id is %q", t.ClientID, e.cfg.ClientID)
 	case len(e.cfg.Scopes) > 0 && len(difference(e.cfg.Scopes, t.Scopes)) > 0:
 		return fmt.Sprintf("it lacks the requested scope %q", strings.Join(difference(e.cfg.Scopes, t.Scopes), " "))
+	case t.DPoPBound() && e.dpopMode() == DPoPNever:
+		return "it is DPoP-bound (token_type DPoP), and --dpop never sends Bearer tokens"
+	case t.DPoPBound() && t.DPoPKey == "":
+		return "it is DPoP-bound, but its key was not stored with it: without the key it cannot be used"
+	case !t.DPoPBound() && e.dpopMode() == DPoPAlways:
+		return "it is a Bearer token, and --dpop always asks for a DPoP-bound one"
+	}
+	if t.DPoPKey != "" {
+		if _, err := ParseDPoPKey(t.DPoPKey); err != nil {
+			return fmt.Sprintf("its stored DPoP key cannot be read (%v)", err)
+		}
 	}
 	return ""
+}
+
+// restoreDPoPKey makes the key stored with a token the walk's key: a
+// DPoP-bound token is presented with proofs from it, and a refresh token
+// bound to it (RFC 9449 §5: public clients' are) is redeemed with it.
+func (e *Engine) restoreDPoPKey(t *StoredToken) {
+	if t.DPoPKey == "" || !t.DPoPBound() && !e.dpop.active() {
+		return
+	}
+	e.deps.Secrets.Secret(t.DPoPKey)
+	if k, err := ParseDPoPKey(t.DPoPKey); err == nil {
+		e.dpop.useKey(k)
+	}
 }
 
 // adopt makes a stored (or freshly refreshed) token the walk's token.
 func (e *Engine) adopt(t *StoredToken) {
 	e.token = t.oauth2()
+	if t.DPoPBound() {
+		e.dpop.bind(t.AccessToken)
+	}
 	e.requested = t.Scopes
 	e.reused = true
 	if e.storedClient != nil {
@@ -209,6 +239,7 @@ func (e *Engine) saveToken(ctx context.Context, s *stepCtx, reason string) {
 		AccessToken: e.token.AccessToken, RefreshToken: e.token.RefreshToken, TokenType: e.token.Type(), Expiry: e.token.Expiry,
 		Scopes: grantedScopes(e.token.Extra("scope"), e.requested), NoRefreshReason: reason, ObtainedAt: e.deps.Now(),
 	}
+	t.DPoPKey = e.dpopKeyToStore(e.token.AccessToken)
 	unlock, err := st.Lock(ctx)
 	if err == nil {
 		err = st.SaveToken(ctx, t)
@@ -312,6 +343,7 @@ func (e *Engine) refresh(ctx context.Context, s *stepCtx, c *StoredClient, tok *
 		fresh.Expiry = now.Add(time.Duration(body.ExpiresIn) * time.Second)
 	}
 	e.checkDPoPToken(s, body.TokenType, body.AccessToken)
+	fresh.DPoPKey = e.dpopKeyToStore(body.AccessToken)
 	rotation := check.Info
 	who := "a confidential client"
 	if c.AuthMethod == "none" || c.AuthMethod == "" {
