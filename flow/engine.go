@@ -430,6 +430,8 @@ var probeTitles = map[string]string{
 	"insufficient-scope":    "Probe: 403 insufficient_scope challenges are well formed",
 	"session-without-token": "Probe: a session id alone, without a token, is refused",
 	"origin":                "Probe: a foreign Origin is refused",
+	"dpop-as-bearer":        "Probe: a DPoP-bound token offered as a Bearer token is refused",
+	"dpop-wrong-key":        "Probe: a DPoP proof signed by another key is refused",
 	"cors":                  "Probe: CORS preflight for browser-based clients (info)",
 }
 

@@ -32,6 +32,8 @@ func (e *Engine) Probes(ctx context.Context) {
 		{"insufficient-scope", e.probeInsufficientScope},
 		{"session-without-token", e.probeSessionWithoutToken},
 		{"origin", e.probeOrigin},
+		{"dpop-as-bearer", e.probeDPoPAsBearer},
+		{"dpop-wrong-key", e.probeDPoPWrongKey},
 		{"cors", e.probeCORS},
 	} {
 		// A probe's failure is a finding about the server, not a reason to

@@ -120,3 +120,60 @@ var dpopFindings = []Finding{
 		Fix:    "Compute the jkt as the RFC 7638 SHA-256 thumbprint of the proof's jwk (required members only, sorted, no whitespace).",
 	},
 }
+
+// dpopProbeFindings: the probes of a DPoP-bound token's enforcement
+// (steps probes:dpop-*).
+var dpopProbeFindings = []Finding{
+	{
+		ID:       "probes.dpop-as-bearer-accepted",
+		Title:    "The MCP server accepts a DPoP-bound token as a Bearer token",
+		Severity: Error,
+		Rules:    []string{"RFC 9449 §7.2", sep1932},
+		Why: "The probe sends the walk's DPoP-bound token with Authorization: Bearer and no proof, as a thief would. A resource " +
+			"that accepts Bearer tokens as well must still recognise a bound token and refuse it without a proof.",
+		Breaks:  "Binding protects nothing: a leaked token works without the key.",
+		Clients: serverFlaw,
+		Fix:     "Before accepting a Bearer token, check it is not DPoP-bound (cnf.jkt in the JWT, or token_type DPoP from introspection).",
+	},
+	{
+		ID:       "probes.dpop-as-bearer-inconclusive",
+		Title:    "The DPoP-as-Bearer probe got an answer that is neither served nor 401",
+		Severity: Info,
+		Rules:    []string{"RFC 9449 §7.2"},
+		Why:      "The request was refused for another reason, so whether the server would accept the token as Bearer is unknown.",
+		Fix:      "Nothing to fix; the exchange shows the status.",
+	},
+	{
+		ID:       "probes.dpop-as-bearer",
+		Title:    "A DPoP-bound token without a proof is refused",
+		Severity: Pass,
+		Rules:    []string{"RFC 9449 §7.2"},
+		Why:      "The server enforces the binding when the token comes with the Bearer scheme.",
+	},
+	{
+		ID:       "probes.dpop-wrong-key-accepted",
+		Title:    "The MCP server accepts a proof signed by a key the token is not bound to",
+		Severity: Error,
+		Rules:    []string{"RFC 9449 §4.3 (the proof's key must match the token's binding)", "RFC 9449 §7.1"},
+		Why: "The probe presents the walk's token with a proof that is correct in every way (method, URL, iat, ath, nonce) " +
+			"except that another key signed it. A server that checks the signature but not the jwk against cnf.jkt accepts it.",
+		Breaks:  "A thief with the token and any key of their own passes: the binding is not checked.",
+		Clients: serverFlaw,
+		Fix:     "Compare the RFC 7638 thumbprint of the proof's jwk with the token's cnf.jkt (or the introspected jkt) on every request.",
+	},
+	{
+		ID:       "probes.dpop-wrong-key-inconclusive",
+		Title:    "The wrong-key probe got an answer that is neither served nor 401",
+		Severity: Info,
+		Rules:    []string{"RFC 9449 §4.3"},
+		Why:      "The request was refused for another reason, so whether the key binding is checked is unknown.",
+		Fix:      "Nothing to fix; the exchange shows the status.",
+	},
+	{
+		ID:       "probes.dpop-wrong-key",
+		Title:    "A proof signed by another key is refused",
+		Severity: Pass,
+		Rules:    []string{"RFC 9449 §4.3"},
+		Why:      "The server checks that each proof comes from the key the token is bound to.",
+	},
+}
