@@ -119,7 +119,7 @@ func (e *Engine) checkDPoPToken(s *stepCtx, tokenType, accessToken string) bool 
 	e.dpop.bind(accessToken)
 	k := e.dpop.currentKey()
 	s.add(check.New("dpop.token-bound", check.Pass, specDPoPToken, "",
-		"token_type DPoP: the token is bound to the walk's %s key (jkt %s) and is presented as Authorization: DPoP with a proof", k.Alg(), k.Thumbprint()))
+		"token_type DPoP: the token is bound to the walk's %s key (jkt %s) and is presented with the DPoP scheme and a proof", k.Alg(), k.Thumbprint()))
 	_, c, err := DecodeJWT(accessToken)
 	switch {
 	case err != nil:
