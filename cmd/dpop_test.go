@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -68,5 +70,81 @@ func TestDPoPModesAgainstTheDemo(t *testing.T) {
 	r = decodeReport(t, out)
 	if code != ExitFailed || checkStatuses(r)["dpop.required"] != "warn" {
 		t.Errorf("--dpop never, DPoP required: exit %d, checks %v", code, checkStatuses(r))
+	}
+}
+
+// A DPoP-bound token is stored with its key: listed as DPoP, the key
+// hidden by token show unless --reveal, its thumbprint matched against
+// cnf.jkt by token decode, and used again — and refreshed — by later
+// runs. The key never appears in any other output.
+func TestStoredDPoPToken(t *testing.T) {
+	file := storeEnv(t)
+	srv := startDemo(t, demo.Options{DPoP: true})
+	var outputs []string
+	keep := func(code int, args []string, out, errOut string) string {
+		t.Helper()
+		if code != ExitOK {
+			t.Fatalf("%v: exit %d\n%s", args, code, errOut)
+		}
+		outputs = append(outputs, out, errOut)
+		return out
+	}
+	do := func(args ...string) string {
+		t.Helper()
+		code, out, errOut := run(t, args...)
+		return keep(code, args, out.String(), errOut.String())
+	}
+	do("check", "--headless", "--json", "--no-probes", "--verbose", srv.MCPURL)
+	if list := do("token", "list"); !strings.Contains(list, "DPoP") {
+		t.Errorf("token list does not say DPoP:\n%s", list)
+	}
+	var shown struct {
+		DPoPKey    string `json:"dpop_key"`
+		Thumbprint string `json:"dpop_key_thumbprint"`
+		Decoded    struct {
+			DPoP struct {
+				JKT     string `json:"cnf_jkt"`
+				Matches *bool  `json:"matches_stored_key"`
+			} `json:"dpop"`
+		} `json:"access_token_decoded"`
+	}
+	if err := json.Unmarshal([]byte(do("token", "show", srv.MCPURL)), &shown); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(shown.DPoPKey, "[hidden") || shown.Thumbprint == "" || shown.Decoded.DPoP.JKT != shown.Thumbprint {
+		t.Errorf("token show: %+v", shown)
+	}
+	var decoded struct {
+		DPoP struct {
+			JKT     string `json:"cnf_jkt"`
+			Matches *bool  `json:"matches_stored_key"`
+		} `json:"dpop"`
+	}
+	if err := json.Unmarshal([]byte(do("token", "decode", srv.MCPURL)), &decoded); err != nil || decoded.DPoP.Matches == nil || !*decoded.DPoP.Matches {
+		t.Errorf("token decode: %+v %v", decoded, err)
+	}
+	code, out, errOut := runNoBrowser(t, "call", "--stored-auth-only", "--json", srv.MCPURL, "tools/call", "echo", "--arg", "text=again")
+	keep(code, []string{"call"}, out.String(), errOut.String())
+	do("token", "refresh", srv.MCPURL)
+
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A P-256 PKCS#8 key: a fixed prefix, then the private scalar, whose
+	// first 16 characters end the PEM's first line.
+	const prefix = "AwEHBG0wawIBAQQg"
+	i := strings.Index(string(raw), prefix)
+	if i < 0 || len(raw) < i+len(prefix)+16 {
+		t.Fatalf("no DPoP key in the token store")
+	}
+	pemBody := string(raw)[i+len(prefix) : i+len(prefix)+16]
+	for i, o := range outputs {
+		if strings.Contains(o, pemBody) || strings.Contains(o, "BEGIN PRIVATE KEY") {
+			t.Errorf("output %d holds the DPoP private key", i)
+		}
+	}
+	if revealed := do("token", "show", "--reveal", srv.MCPURL); !strings.Contains(revealed, "BEGIN PRIVATE KEY") {
+		t.Errorf("token show --reveal does not print the key")
 	}
 }

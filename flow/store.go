@@ -48,6 +48,19 @@ type StoredToken struct {
 // to be presented with proofs from DPoPKey.
 func (t *StoredToken) DPoPBound() bool { return strings.EqualFold(t.TokenType, "DPoP") }
 
+// DPoPThumbprint is the RFC 7638 thumbprint (jkt) of the stored DPoP key,
+// "" when there is none or it cannot be read. It is no secret.
+func (t *StoredToken) DPoPThumbprint() string {
+	if t.DPoPKey == "" {
+		return ""
+	}
+	k, err := ParseDPoPKey(t.DPoPKey)
+	if err != nil {
+		return ""
+	}
+	return k.Thumbprint()
+}
+
 // oauth2 returns the token as x/oauth2 sees it.
 func (t *StoredToken) oauth2() *oauth2.Token {
 	return &oauth2.Token{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, TokenType: t.TokenType, Expiry: t.Expiry}
