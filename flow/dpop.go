@@ -31,16 +31,15 @@ const (
 )
 
 const (
-	specDPoP          = "RFC 9449; MCP extension io.modelcontextprotocol/auth/dpop (SEP-1932)"
-	specDPoPProof     = "RFC 9449 §4.2"
-	specDPoPMetadata  = "RFC 9449 §5.1; RFC 8414 §2"
-	specDPoPToken     = "RFC 9449 §5; SEP-1932"
-	specDPoPBinding   = "RFC 9449 §6.1; RFC 7638"
-	specDPoPResource  = "RFC 9449 §7.1; SEP-1932"
-	specDPoPRequired  = "RFC 9728 §2 (dpop_bound_access_tokens_required); RFC 9449 §7.2"
-	specDPoPASNonce   = "RFC 9449 §8"
-	specDPoPRSNonce   = "RFC 9449 §9"
-	dpopProofLifetime = "a proof is good for one request: a fresh jti, the method and URL, iat now"
+	specDPoP         = "RFC 9449; MCP extension io.modelcontextprotocol/auth/dpop (SEP-1932)"
+	specDPoPProof    = "RFC 9449 §4.2"
+	specDPoPMetadata = "RFC 9449 §5.1; RFC 8414 §2"
+	specDPoPToken    = "RFC 9449 §5; SEP-1932"
+	specDPoPBinding  = "RFC 9449 §6.1; RFC 7638"
+	specDPoPResource = "RFC 9449 §7.1; SEP-1932"
+	specDPoPRequired = "RFC 9728 §2 (dpop_bound_access_tokens_required); RFC 9449 §7.2"
+	specDPoPASNonce  = "RFC 9449 §8"
+	specDPoPRSNonce  = "RFC 9449 §9"
 )
 
 // dpopAlgs are the proof algorithms mcpwalk signs, preferred first.
