@@ -47,7 +47,7 @@ func (c *clientFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.IdPIDToken, "idp-id-token", "", "enterprise grant: the user's ID token from the IdP, or @FILE to read it")
 	fs.StringVar(&c.KeyFile, "client-key", "", "PEM private key (P-256 or RSA) authenticating the pre-registered client with private_key_jwt (RFC 7523)")
 	fs.StringVar(&c.KeyAlg, "client-key-alg", "", "JWS algorithm for --client-key: ES256 or RS256 (default: from the key)")
-	fs.StringVar(&c.DPoP, "dpop", flow.DPoPAuto, "sender-constrained tokens (DPoP, RFC 9449): auto (when the authorization server advertises it), always (stop if it does not), never (Bearer tokens)")
+	fs.StringVar(&c.DPoP, "dpop", flow.DPoPAuto, "sender-constrained tokens (DPoP, RFC 9449): auto (when the authorization server advertises it and the MCP server accepts it), always (stop if the authorization server does not advertise it), never (Bearer tokens)")
 }
 
 // callbackFlags shape the authorize step.

@@ -92,6 +92,9 @@ func (h *oauthHandler) Authorize(ctx context.Context, req *http.Request, resp *h
 	if retry, err := e.dpopNonceChallenge(resp); retry || err != nil {
 		return err
 	}
+	if err := e.dpopRefused(resp); err != nil {
+		return err
+	}
 	e.stepUps++
 	if e.stepUps > e.cfg.MaxStepUps {
 		return fmt.Errorf("%s %s answered %d again after %d re-authorizations; giving up (retry limit)",
@@ -119,6 +122,7 @@ func (h *oauthHandler) Authorize(ctx context.Context, req *http.Request, resp *h
 			// The probe was served without a token, but this request was not.
 			e.authNeeded = true
 			e.challenge = c
+			e.dpop.challenged(challenges)
 			if err := e.rediscover(ctx); err != nil {
 				return err
 			}

@@ -20,8 +20,10 @@ import (
 const (
 	// DPoPAuto (the default, also "") uses DPoP when the authorization
 	// server lists an algorithm mcpwalk signs in
-	// dpop_signing_alg_values_supported (RFC 9449 §5.1), or the resource
-	// demands DPoP-bound tokens (RFC 9728 §2).
+	// dpop_signing_alg_values_supported (RFC 9449 §5.1) and the MCP server
+	// shows it accepts DPoP (a DPoP challenge, RFC 9449 §7.1, or DPoP in
+	// its metadata, RFC 9728 §2), or when the resource demands DPoP-bound
+	// tokens (dpop_bound_access_tokens_required).
 	DPoPAuto = "auto"
 	// DPoPAlways insists on DPoP: the walk stops when the authorization
 	// server does not advertise it.

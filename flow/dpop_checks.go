@@ -68,6 +68,14 @@ func (e *Engine) chooseDPoP(s *stepCtx) {
 		return
 	case alg == "":
 		return // nobody speaks of DPoP: Bearer tokens, nothing to say
+	case mode != DPoPAlways && !required && len(rsAlgs) == 0 && !e.dpop.wasOffered():
+		// A DPoP-bound token is of no use at a resource that cannot check
+		// proofs, and must not be sent there as Bearer (RFC 9449 §7.2).
+		s.add(check.New("dpop.resource-silent", check.Info, specDPoPRequired+"; "+specDPoPResource,
+			"If the MCP server accepts DPoP, say so: a DPoP challenge (WWW-Authenticate: DPoP algs=…) or dpop_signing_alg_values_supported in its metadata.",
+			"the authorization server supports DPoP (%q), but the MCP server shows no sign of it (a Bearer challenge, no DPoP in its metadata): tokens stay Bearer tokens; --dpop always uses DPoP anyway",
+			asAlgs))
+		return
 	case required:
 		s.add(check.New("dpop.required", check.Pass, specDPoPRequired, "",
 			"the resource requires DPoP-bound access tokens and the authorization server supports DPoP"))

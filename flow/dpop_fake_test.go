@@ -30,6 +30,10 @@ type fakeDPoP struct {
 	// asLoop and rsLoop demand the nonce again even from a proof that
 	// carries it (a broken server a client must not loop on).
 	asLoop, rsLoop bool
+	// silent: the resource's metadata does not mention DPoP (by default
+	// it lists ES256); bearerOnly: the MCP server knows nothing of DPoP
+	// and refuses the DPoP scheme with a Bearer challenge.
+	silent, bearerOnly bool
 
 	mu      sync.Mutex
 	jtis    map[string]bool
@@ -186,6 +190,11 @@ func (d *fakeDPoP) resource(f *fake, w http.ResponseWriter, r *http.Request) (st
 		return "", false
 	}
 	jkt := d.bound[tok]
+	if d.bearerOnly && strings.EqualFold(scheme, "DPoP") {
+		w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer error="invalid_token", resource_metadata=%q`, f.prmURL()))
+		http.Error(w, "unauthorized", 401)
+		return "", false
+	}
 	switch {
 	case scheme == "" || strings.EqualFold(scheme, "Bearer") && jkt == "":
 		return tok, true

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+
+	"github.com/mcpwalk/mcpwalk/discovery"
 )
 
 // dpopState is what a walk knows about DPoP: whether proofs are sent, the
@@ -25,6 +27,22 @@ type dpopState struct {
 	// the server that issued them), even when AS and MCP server share one.
 	asNonce map[string]string
 	rsNonce map[string]string
+	// offered: the MCP server's 401 carried a DPoP challenge (RFC 9449
+	// §7.1), a sign that it accepts DPoP-bound tokens.
+	offered bool
+}
+
+// challenged records whether the MCP server's challenges offer DPoP.
+func (d *dpopState) challenged(cs []discovery.Challenge) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.offered = discovery.FindChallenge(cs, "DPoP") != nil
+}
+
+func (d *dpopState) wasOffered() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.offered
 }
 
 // active reports whether proofs are being sent.

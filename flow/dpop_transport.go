@@ -172,6 +172,28 @@ func nonceRefused(nonce string) check.Check {
 		"the MCP server answered use_dpop_nonce to a proof that carried the nonce it had supplied (%q); not retrying again", nonce)
 }
 
+// dpopRefused explains a 401 to a request that presented a DPoP-bound
+// token when the MCP server's challenges offer no DPoP scheme: it does
+// not accept DPoP tokens, and a new authorization — another DPoP token —
+// would not change that, so the walk stops instead of looping.
+func (e *Engine) dpopRefused(resp *http.Response) error {
+	if resp.StatusCode != http.StatusUnauthorized || resp.Request == nil || resp.Request.Header.Get("DPoP") == "" {
+		return nil
+	}
+	cs, _ := discovery.ParseWWWAuthenticate(resp.Header.Values("WWW-Authenticate"))
+	if discovery.FindChallenge(cs, "DPoP") != nil {
+		return nil
+	}
+	schemes := make([]string, len(cs))
+	for i, c := range cs {
+		schemes[i] = c.Scheme
+	}
+	e.later(check.New("dpop.resource-refused", check.Fail, specDPoPResource,
+		"Accept DPoP-bound tokens at the MCP server (the DPoP scheme with a proof, RFC 9449 §7), or run with --dpop never.",
+		"the MCP server refused the DPoP-bound token (401) and its challenge offers %q, no DPoP: it does not accept DPoP tokens", schemes))
+	return fmt.Errorf("the MCP server does not accept DPoP-bound tokens (its 401 offers no DPoP challenge); a new authorization would only bring another")
+}
+
 // nonceDemanded reports whether resp is a 401 DPoP use_dpop_nonce
 // challenge that supplies a nonce.
 func nonceDemanded(resp *http.Response) bool {

@@ -160,6 +160,10 @@ func TestDPoPModes(t *testing.T) {
 		{name: "--dpop always, not advertised", dpop: &fakeDPoP{}, mode: DPoPAlways, want: []string{"asmeta:dpop.unsupported:fail"}},
 		{name: "--dpop always, advertised", dpop: &fakeDPoP{algs: []string{"ES256"}}, mode: DPoPAlways, ok: true, proofs: true, scheme: "DPoP",
 			want: []string{"asmeta:dpop.in-use:pass"}},
+		{name: "the resource shows no sign of DPoP", dpop: &fakeDPoP{algs: []string{"ES256"}, silent: true}, ok: true, scheme: "Bearer",
+			want: []string{"asmeta:dpop.resource-silent:info"}, refused: []string{"asmeta:dpop.in-use"}},
+		{name: "--dpop always, the resource knows no DPoP", dpop: &fakeDPoP{algs: []string{"ES256"}, bearerOnly: true}, mode: DPoPAlways,
+			proofs: true, scheme: "DPoP", want: []string{"asmeta:dpop.in-use:pass", "connect:dpop.resource-refused:fail"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -190,6 +194,9 @@ func TestDPoPModes(t *testing.T) {
 				if !hasCheck(h.step(t, p[0]), p[1], check.Status(p[2])) {
 					t.Errorf("no %s at %s: %+v", w, p[0], h.step(t, p[0]).Checks)
 				}
+			}
+			if n := len(f.authReq); n > 1 {
+				t.Errorf("%d authorizations: no refusal here is one a new login could fix", n)
 			}
 			for _, w := range tt.refused {
 				p := strings.Split(w, ":")

@@ -133,6 +133,9 @@ func (f *fake) prm(w http.ResponseWriter, r *http.Request) {
 	if f.dpop != nil && f.dpop.required {
 		m["dpop_bound_access_tokens_required"] = true
 	}
+	if f.dpop != nil && !f.dpop.silent && !f.dpop.bearerOnly {
+		m["dpop_signing_alg_values_supported"] = []string{"ES256"}
+	}
 	writeJSON(w, 200, m)
 }
 

@@ -32,6 +32,28 @@ var dpopFindings = []Finding{
 		Fix:     "Enable DPoP at the authorization server and list ES256 in dpop_signing_alg_values_supported, or run without --dpop always.",
 	},
 	{
+		ID:       "dpop.resource-silent",
+		Title:    "The authorization server supports DPoP; the MCP server shows no sign of it",
+		Severity: Info,
+		Rules:    []string{"RFC 9449 §7.1 (the DPoP challenge)", "RFC 9728 §2 (dpop_signing_alg_values_supported, dpop_bound_access_tokens_required)"},
+		Why: "A DPoP-bound token is useless at a resource that cannot check proofs, and must not be presented there as a " +
+			"Bearer token instead. --dpop auto therefore uses DPoP only when the MCP server shows it accepts it: a DPoP " +
+			"challenge in its 401, or DPoP in its Protected Resource Metadata. An authorization server advertises DPoP for " +
+			"every resource it serves: oidc-provider does, in front of a Go SDK server whose RequireBearerToken takes Bearer only.",
+		Fix: "If the MCP server accepts DPoP, answer 401 with WWW-Authenticate: DPoP algs=\"…\" or list dpop_signing_alg_values_supported in the PRM; --dpop always tries DPoP regardless.",
+	},
+	{
+		ID:       "dpop.resource-refused",
+		Title:    "The MCP server refused a DPoP-bound token and offers no DPoP challenge",
+		Severity: Error,
+		Rules:    []string{"RFC 9449 §7.1", sep1932},
+		Why: "The token was presented as Authorization: DPoP with a valid proof, and the 401 challenges only for Bearer: the " +
+			"server does not accept DPoP tokens. Another authorization would bring another DPoP token, so the walk stops.",
+		Breaks:  "Every request of a DPoP client is refused.",
+		Clients: Clients{Refuse: []string{dpopClients}, Tolerate: []string{"Bearer-only clients"}},
+		Fix:     "Accept DPoP-bound tokens at the MCP server (verify the proof, its ath and the token's cnf.jkt), or run mcpwalk with --dpop never.",
+	},
+	{
 		ID:       "dpop.algs-invalid",
 		Title:    "dpop_signing_alg_values_supported lists none or a symmetric algorithm",
 		Severity: Warning,
