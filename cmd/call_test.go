@@ -3,6 +3,7 @@ package cmd
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -68,11 +69,11 @@ func TestCheckFlags(t *testing.T) {
 	var got *CheckOptions
 	c := NewCmdCheck(f, func(o *CheckOptions) error { got = o; return nil })
 	c.SetArgs([]string{"--headless", "--json", "--client-id", "app", "--client-secret", "s", "--scope", "a,b", "--scope", "c",
-		"--callback-port", "8765", "--resource", "https://r.example/mcp", "--timeout", "5s", "https://mcp.example.com/mcp"})
+		"--callback-port", "8765", "--resource", "https://r.example/mcp", "--timeout", "5s", "--dpop", "always", "https://mcp.example.com/mcp"})
 	if err := c.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	want := clientFlags{ClientID: "app", ClientSecret: "s", Scopes: []string{"a", "b", "c"}, Resource: "https://r.example/mcp", Grant: "authorization_code"}
+	want := clientFlags{ClientID: "app", ClientSecret: "s", Scopes: []string{"a", "b", "c"}, Resource: "https://r.example/mcp", Grant: "authorization_code", DPoP: "always"}
 	if diff := cmp.Diff(want, got.Client); diff != "" {
 		t.Errorf("client flags (-want +got):\n%s", diff)
 	}
@@ -94,5 +95,10 @@ func TestExitCodes(t *testing.T) {
 	root.SetArgs([]string{"check", "--no-such-flag", "x"})
 	if code := exitCode(t.Context(), f, root.Execute()); code != ExitUsage {
 		t.Errorf("unknown flag: exit %d, want %d", code, ExitUsage)
+	}
+	root = NewRootCmd(f)
+	root.SetArgs([]string{"check", "--dpop", "sometimes", "https://mcp.example.com/mcp"})
+	if code := exitCode(t.Context(), f, root.Execute()); code != ExitUsage || !strings.Contains(errOut.String(), "--dpop") {
+		t.Errorf("--dpop sometimes: exit %d, want %d (%s)", code, ExitUsage, errOut)
 	}
 }

@@ -14,6 +14,8 @@ type DemoOptions struct {
 	Serve      bool
 	Fault      string
 	ListFaults bool
+	DPoP       bool
+	DPoPNonce  bool
 	Output     outputFlags
 	Grading    gradingFlags
 }
@@ -29,7 +31,9 @@ func NewCmdDemo(f *Factory, runF func(*DemoOptions) error) *cobra.Command {
 authorization server approves without a login page), lists the tools, calls
 echo, then calls write_note, which needs a scope the first token lacks, to show
 the 403 insufficient_scope step-up. With --serve it keeps the servers running
-and prints the MCP URL so other clients can be pointed at it.`,
+and prints the MCP URL so other clients can be pointed at it. With --dpop both
+servers speak DPoP (RFC 9449): DPoP-bound tokens only, a proof on every
+request; --dpop-nonce also has each demand a nonce of its own.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := opts.Grading.validate(); err != nil {
@@ -44,6 +48,8 @@ and prints the MCP URL so other clients can be pointed at it.`,
 	c.Flags().BoolVar(&opts.Serve, "serve", false, "keep the demo servers running and print the MCP URL")
 	c.Flags().StringVar(&opts.Fault, "fault", "", "reproduce one real-world misconfiguration (see --list-faults)")
 	c.Flags().BoolVar(&opts.ListFaults, "list-faults", false, "list the faults the demo can reproduce, with the finding each must produce")
+	c.Flags().BoolVar(&opts.DPoP, "dpop", false, "the demo requires DPoP-bound tokens (RFC 9449) and a proof on every request")
+	c.Flags().BoolVar(&opts.DPoPNonce, "dpop-nonce", false, "like --dpop, and both servers demand a DPoP nonce (RFC 9449 §8, §9)")
 	opts.Output.addFlags(c.Flags())
 	opts.Grading.addFlags(c.Flags())
 	return c
@@ -57,7 +63,7 @@ func demoRun(cmd *cobra.Command, opts *DemoOptions) error {
 		}
 		return nil
 	}
-	srv, err := demo.Start(demo.Options{Fault: opts.Fault})
+	srv, err := demo.Start(demo.Options{Fault: opts.Fault, DPoP: opts.DPoP, DPoPNonce: opts.DPoPNonce})
 	if err != nil {
 		if opts.Fault != "" {
 			return usagef("%v", err)

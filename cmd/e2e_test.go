@@ -50,7 +50,7 @@ func stepStatuses(r report.Report) map[string]string {
 
 // authHeader matches an Authorization header's Bearer credential, in the
 // transcript ("Authorization: Bearer x") and in JSON ("Authorization":["Bearer x"]).
-var authHeader = regexp.MustCompile(`(?i)authorization"?\s*:\s*\[?\s*"?bearer\s+([^\s"\]]+)`)
+var authHeader = regexp.MustCompile(`(?i)authorization"?\s*:\s*\[?\s*"?(?:bearer|dpop)\s+([^\s"\]]+)`)
 
 func assertRedacted(t *testing.T, texts ...string) {
 	t.Helper()

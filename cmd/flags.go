@@ -29,6 +29,7 @@ type clientFlags struct {
 	IdPClientID       string
 	IdPClientSecret   string
 	IdPIDToken        string
+	DPoP              string
 }
 
 func (c *clientFlags) addFlags(fs *pflag.FlagSet) {
@@ -46,6 +47,7 @@ func (c *clientFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.IdPIDToken, "idp-id-token", "", "enterprise grant: the user's ID token from the IdP, or @FILE to read it")
 	fs.StringVar(&c.KeyFile, "client-key", "", "PEM private key (P-256 or RSA) authenticating the pre-registered client with private_key_jwt (RFC 7523)")
 	fs.StringVar(&c.KeyAlg, "client-key-alg", "", "JWS algorithm for --client-key: ES256 or RS256 (default: from the key)")
+	fs.StringVar(&c.DPoP, "dpop", flow.DPoPAuto, "sender-constrained tokens (DPoP, RFC 9449): auto (when the authorization server advertises it and the MCP server accepts it), always (stop if the authorization server does not advertise it), never (Bearer tokens)")
 }
 
 // callbackFlags shape the authorize step.
@@ -205,6 +207,7 @@ func config(server string, c clientFlags, cb callbackFlags, protocol string) flo
 		Resource:          c.Resource,
 		AuthParams:        authParams(c.AuthParams),
 		Grant:             c.Grant,
+		DPoP:              c.DPoP,
 		Assertion:         c.Assertion,
 		IdP:               idp(c),
 		CallbackPort:      cb.Port,
@@ -237,13 +240,18 @@ func (c clientFlags) validate() error {
 	default:
 		return usagef("--grant %q: expected authorization_code, client_credentials, jwt-bearer or enterprise", c.Grant)
 	}
+	switch c.DPoP {
+	case flow.DPoPAuto, flow.DPoPAlways, flow.DPoPNever:
+	default:
+		return usagef("--dpop %q: expected auto, always or never", c.DPoP)
+	}
 	for _, p := range c.AuthParams {
 		k, _, ok := strings.Cut(p, "=")
 		if !ok || k == "" {
 			return usagef("--auth-param %q: expected key=value", p)
 		}
 		switch k {
-		case "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method", "resource", "response_type", "scope":
+		case "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method", "resource", "response_type", "scope", "dpop_jkt":
 			return usagef("--auth-param %s: mcpwalk sets this parameter itself (use --scope, --resource, --client-id)", k)
 		}
 	}

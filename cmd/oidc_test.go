@@ -36,6 +36,10 @@ func findingList(r report.Report) string {
 //   - probes.other-resource-unavailable: the provider rightly refuses to
 //     mint a token for a resource it does not know (invalid_target), so
 //     that probe cannot run; probes.cors: no CORS preflight answer (info).
+//   - dpop.resource-silent: the provider advertises DPoP (ES256, EdDSA),
+//     the MCP server shows no sign of it (a Bearer challenge, no DPoP in
+//     its PRM), so --dpop auto keeps Bearer tokens (TestOIDCProviderDPoP
+//     shows what --dpop always meets).
 func TestCheckOIDCProvider(t *testing.T) {
 	p := testpeer.StartOIDC(t, testpeer.OIDCOptions{})
 	code, out, errOut := run(t, "check", "--headless", "--json", p.MCPURL)
@@ -43,7 +47,7 @@ func TestCheckOIDCProvider(t *testing.T) {
 		t.Fatalf("check exited %d\n%s", code, errOut)
 	}
 	r := decodeReport(t, out)
-	want := "asmeta.cimd:warning register.dcr-deprecated:info token.scope-reduced:info token.no-refresh-token:info " +
+	want := "asmeta.cimd:warning dpop.resource-silent:info register.dcr-deprecated:info token.scope-reduced:info token.no-refresh-token:info " +
 		"probes.invalid-token-error:warning probes.other-resource-unavailable:info probes.origin-not-validated:warning probes.cors:info"
 	if got := findingList(r); got != want {
 		t.Errorf("findings = %s\nwant       %s", got, want)
@@ -114,5 +118,29 @@ func TestOIDCProviderTokenLifecycle(t *testing.T) {
 	code, _, errOut = runNoBrowser(t, "call", "--stored-auth-only", p.MCPURL, "tools/list")
 	if code != ExitOK {
 		t.Errorf("run after re-registration: exit %d\n%s", code, errOut)
+	}
+}
+
+// With --dpop always, oidc-provider verifies mcpwalk's proofs and issues
+// a DPoP-bound JWT whose cnf.jkt is the walk's key — a third party's
+// verifier agreeing with mcpwalk's proofs. The Go SDK's RequireBearerToken
+// knows only Bearer: it refuses the DPoP token with a Bearer challenge,
+// which is reported once (dpop.resource-refused), without re-authorizing.
+func TestOIDCProviderDPoP(t *testing.T) {
+	p := testpeer.StartOIDC(t, testpeer.OIDCOptions{})
+	code, out, errOut := run(t, "check", "--headless", "--json", "--no-probes", "--token-store", "none", "--dpop", "always", p.MCPURL)
+	r := decodeReport(t, out)
+	if code != ExitFailed {
+		t.Fatalf("check --dpop always: exit %d, want %d\n%s", code, ExitFailed, errOut)
+	}
+	for _, want := range []struct{ id, status string }{
+		{"dpop.in-use", "pass"}, {"dpop.token-bound", "pass"}, {"dpop.jkt", "pass"}, {"dpop.resource-refused", "fail"},
+	} {
+		if !hasCheckStatus(r, want.id, want.status) {
+			t.Errorf("no %s %s\n%s", want.status, want.id, errOut)
+		}
+	}
+	if n := strings.Count(errOut.String(), "== authorize"); n != 1 {
+		t.Errorf("%d authorizations, want 1", n)
 	}
 }

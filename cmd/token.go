@@ -99,13 +99,16 @@ func printIndex(w io.Writer, ix *store.Index, where string, now time.Time) {
 		fmt.Fprintln(w, "no stored tokens")
 	} else {
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "SERVER\tISSUER\tCLIENT\tSCOPES\tEXPIRES\tREFRESH")
+		fmt.Fprintln(tw, "SERVER\tISSUER\tCLIENT\tTYPE\tSCOPES\tEXPIRES\tREFRESH")
 		for _, t := range ix.Tokens {
-			refresh := "no"
+			refresh, typ := "no", "Bearer"
 			if t.Refreshable {
 				refresh = "yes"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Server, t.Issuer, t.ClientID, strings.Join(t.Scopes, " "), relTime(t.Expiry, now), refresh)
+			if t.DPoP {
+				typ = "DPoP"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.Server, t.Issuer, t.ClientID, typ, strings.Join(t.Scopes, " "), relTime(t.Expiry, now), refresh)
 		}
 		tw.Flush()
 	}
@@ -150,8 +153,10 @@ func storedFor(ctx context.Context, st *store.Store, raw string) (*flow.StoredTo
 // shownToken is a stored token as token show prints it.
 type shownToken struct {
 	*flow.StoredToken
-	Storage string     `json:"storage"`
-	Decoded *decodedTk `json:"access_token_decoded,omitempty"`
+	Storage string `json:"storage"`
+	// DPoPKeyThumbprint is the jkt of the stored DPoP key (no secret).
+	DPoPKeyThumbprint string     `json:"dpop_key_thumbprint,omitempty"`
+	Decoded           *decodedTk `json:"access_token_decoded,omitempty"`
 }
 
 func newCmdTokenShow(f *Factory) *cobra.Command {
@@ -174,8 +179,10 @@ func newCmdTokenShow(f *Factory) *cobra.Command {
 			if !reveal {
 				shown.AccessToken = mask(t.AccessToken)
 				shown.RefreshToken = mask(t.RefreshToken)
+				shown.DPoPKey = mask(t.DPoPKey)
 			}
-			out := shownToken{StoredToken: &shown, Storage: st.Where(), Decoded: decodeToken(t.AccessToken, t.Resource, time.Now())}
+			jkt := t.DPoPThumbprint()
+			out := shownToken{StoredToken: &shown, Storage: st.Where(), DPoPKeyThumbprint: jkt, Decoded: decodeToken(t.AccessToken, t.Resource, jkt, time.Now())}
 			if reveal {
 				fmt.Fprintln(f.IO.ErrOut, "mcpwalk: --reveal: the output below holds live secrets")
 			}
@@ -183,7 +190,7 @@ func newCmdTokenShow(f *Factory) *cobra.Command {
 		},
 	}
 	o.addFlags(c, false)
-	c.Flags().BoolVar(&reveal, "reveal", false, "print the access and refresh tokens themselves")
+	c.Flags().BoolVar(&reveal, "reveal", false, "print the access and refresh tokens (and the DPoP private key) themselves")
 	return c
 }
 
@@ -203,17 +210,42 @@ type decodedTk struct {
 	Resource        string         `json:"resource,omitempty"`
 	AudienceMatches *bool          `json:"audience_matches,omitempty"`
 	Scopes          []string       `json:"scopes,omitempty"`
+	DPoP            *dpopBinding   `json:"dpop,omitempty"`
 	Note            string         `json:"note,omitempty"`
 }
 
-func decodeToken(tok, resource string, now time.Time) *decodedTk {
+// dpopBinding is what a token says about the DPoP key it is bound to
+// (cnf.jkt, RFC 9449 §6.1), and whether that is the stored key.
+type dpopBinding struct {
+	JKT           string `json:"cnf_jkt,omitempty"`
+	KeyThumbprint string `json:"stored_key_thumbprint,omitempty"`
+	Matches       *bool  `json:"matches_stored_key,omitempty"`
+}
+
+// decodeToken says what tok is; keyJKT, when known, is the thumbprint of
+// the DPoP key stored with it.
+func decodeToken(tok, resource, keyJKT string, now time.Time) *decodedTk {
 	h, c, err := flow.DecodeJWT(tok)
 	if err != nil {
-		return &decodedTk{Format: "opaque", Resource: resource,
+		d := &decodedTk{Format: "opaque", Resource: resource,
 			Note: "an opaque token: only the authorization server (introspection) and the MCP server can tell what it stands for"}
+		if keyJKT != "" {
+			d.DPoP = &dpopBinding{KeyThumbprint: keyJKT}
+		}
+		return d
 	}
 	d := &decodedTk{Format: "jwt", Header: h, Claims: c, Resource: resource, Scopes: strings.Fields(c.Scope),
 		Note: "decoded, not verified: the signature is the MCP server's to check"}
+	if c.Confirmation != nil || keyJKT != "" {
+		d.DPoP = &dpopBinding{KeyThumbprint: keyJKT}
+		if c.Confirmation != nil {
+			d.DPoP.JKT = c.Confirmation.JKT
+		}
+		if d.DPoP.JKT != "" && keyJKT != "" {
+			m := d.DPoP.JKT == keyJKT
+			d.DPoP.Matches = &m
+		}
+	}
 	if c.Expiry != 0 {
 		d.Expires = relTime(time.Unix(c.Expiry, 0), now)
 	}
@@ -234,12 +266,13 @@ func newCmdTokenDecode(f *Factory) *cobra.Command {
 		Use:   "decode [TOKEN|URL]",
 		Short: "Decode an access token (JWT header and claims, expiry, audience, scopes), given or stored for URL",
 		Long: `Decodes a JWT access token without verifying it: header, claims, expiry,
-audience compared with the resource, scopes. An opaque token is said to be
+audience compared with the resource, scopes, and for a DPoP-bound token the
+key thumbprint it is bound to (cnf.jkt), compared with the stored key's. An opaque token is said to be
 opaque. The argument is a token, or the URL of a server whose stored token
 is decoded; with no argument the token is read from standard input.`,
 		Args: rangeArgs(0, 1, "a token or an MCP server URL"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var tok string
+			var tok, keyJKT string
 			switch {
 			case len(args) == 0:
 				raw, err := io.ReadAll(io.LimitReader(f.IO.In, 64<<10))
@@ -256,7 +289,7 @@ is decoded; with no argument the token is read from standard input.`,
 				if err != nil {
 					return err
 				}
-				tok = t.AccessToken
+				tok, keyJKT = t.AccessToken, t.DPoPThumbprint()
 				if resource == "" {
 					resource = t.Resource
 				}
@@ -266,8 +299,10 @@ is decoded; with no argument the token is read from standard input.`,
 			if tok == "" {
 				return usagef("no token given")
 			}
-			tok = strings.TrimPrefix(strings.TrimPrefix(tok, "Bearer "), "bearer ")
-			return writeJSON(f.IO.Out, decodeToken(tok, resource, time.Now()))
+			for _, scheme := range []string{"Bearer ", "bearer ", "DPoP ", "dpop "} {
+				tok = strings.TrimPrefix(tok, scheme)
+			}
+			return writeJSON(f.IO.Out, decodeToken(tok, resource, keyJKT, time.Now()))
 		},
 	}
 	o.addFlags(c, false)

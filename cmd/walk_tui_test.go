@@ -24,7 +24,7 @@ func TestWalkFlags(t *testing.T) {
 	if err := c.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	want := clientFlags{ClientID: "app", Scopes: []string{"a", "b"}, Grant: "authorization_code"}
+	want := clientFlags{ClientID: "app", Scopes: []string{"a", "b"}, Grant: "authorization_code", DPoP: "auto"}
 	if diff := cmp.Diff(want, got.Client); diff != "" {
 		t.Errorf("client flags (-want +got):\n%s", diff)
 	}

@@ -60,8 +60,14 @@ type ProtectedResourceMetadata struct {
 	BearerMethodsSupported []string `json:"bearer_methods_supported,omitempty"`
 	// ResourceName (`resource_name`, RECOMMENDED).
 	ResourceName string `json:"resource_name,omitempty"`
-	// DPoPSigningAlgValuesSupported (`dpop_signing_alg_values_supported`).
+	// DPoPSigningAlgValuesSupported (`dpop_signing_alg_values_supported`,
+	// OPTIONAL, RFC 9728 §2): the JWS algorithms the resource accepts in
+	// DPoP proofs.
 	DPoPSigningAlgValuesSupported []string `json:"dpop_signing_alg_values_supported,omitempty"`
+	// DPoPBoundAccessTokensRequired (`dpop_bound_access_tokens_required`,
+	// OPTIONAL, default false, RFC 9728 §2): the resource accepts only
+	// DPoP-bound access tokens (RFC 9449).
+	DPoPBoundAccessTokensRequired bool `json:"dpop_bound_access_tokens_required,omitempty"`
 }
 
 // AuthServerMetadata is the RFC 8414 §2 / OIDC Discovery §3 document.

@@ -101,7 +101,7 @@ func (e *Engine) authorizeScopes(ctx context.Context, s *stepCtx, challenged []s
 	e.deps.Secrets.Secret(p.verifier)
 	e.requested = scopes
 	conf := e.oauthConfig(scopes)
-	opts := []oauth2.AuthCodeOption{s256(p.verifier), resourceParam(e.resource)}
+	opts := e.authCodeOptions(p.verifier, e.resource)
 	for k, v := range e.cfg.AuthParams {
 		opts = append(opts, oauth2.SetAuthURLParam(k, v))
 	}

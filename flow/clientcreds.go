@@ -66,7 +66,7 @@ func (e *Engine) clientCredentials(ctx context.Context, s *stepCtx, challenged [
 	}
 	s.add(check.New("token.client-credentials", check.Pass, specClientCredentials, "",
 		"client_credentials grant as %q (%s), resource=%q", e.client.ID, e.client.AuthMethod, e.resource))
-	body, status, err := e.tokenRequest(ctx, e.as.TokenEndpoint, form, e.client.ID, e.client.Secret, e.client.AuthMethod)
+	body, status, err := e.tokenRequest(ctx, s, e.as.TokenEndpoint, form, e.client.ID, e.client.Secret, e.client.AuthMethod)
 	if err != nil {
 		return fail("Check token_endpoint in the metadata.", "%v", err)
 	}

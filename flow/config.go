@@ -58,6 +58,9 @@ type Config struct {
 	// ClientKey, when set, authenticates the pre-registered client with
 	// private_key_jwt (RFC 7523) instead of a secret.
 	ClientKey *ClientKey
+	// DPoP is when tokens are sender-constrained with RFC 9449 proofs:
+	// DPoPAuto ("" too), DPoPAlways or DPoPNever.
+	DPoP string
 	// Assertion is the JWT GrantJWTBearer presents.
 	Assertion string
 	// IdP is the enterprise IdP of GrantEnterprise.

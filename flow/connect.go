@@ -86,6 +86,16 @@ func (h *oauthHandler) TokenSource(context.Context) (oauth2.TokenSource, error) 
 func (h *oauthHandler) Authorize(ctx context.Context, req *http.Request, resp *http.Response) error {
 	e := (*Engine)(h)
 	defer resp.Body.Close()
+	// A DPoP nonce demand is not a rejected token: nil makes the SDK send
+	// the request once more, and the DPoP transport puts the nonce in the
+	// new proof. dpopNonceChallenge refuses a nonce the request already
+	// carried, so this cannot loop.
+	if retry, err := e.dpopNonceChallenge(resp); retry || err != nil {
+		return err
+	}
+	if err := e.dpopRefused(resp); err != nil {
+		return err
+	}
 	e.stepUps++
 	if e.stepUps > e.cfg.MaxStepUps {
 		return fmt.Errorf("%s %s answered %d again after %d re-authorizations; giving up (retry limit)",
@@ -113,6 +123,7 @@ func (h *oauthHandler) Authorize(ctx context.Context, req *http.Request, resp *h
 			// The probe was served without a token, but this request was not.
 			e.authNeeded = true
 			e.challenge = c
+			e.dpop.challenged(challenges)
 			if err := e.rediscover(ctx); err != nil {
 				return err
 			}

@@ -108,6 +108,7 @@ func (e *Engine) discoverAS(ctx context.Context, s *stepCtx) error {
 		e.as = discovery.LegacyDefaultEndpoints(e.serverURL)
 		e.issuer = e.as.Issuer
 		s.res.Summary = "no metadata: 2025-03-26 default endpoints at " + e.as.Issuer
+		e.chooseDPoP(s)
 		return nil
 	}
 	for _, c := range res.Checks {
@@ -132,6 +133,10 @@ func (e *Engine) discoverAS(ctx context.Context, s *stepCtx) error {
 	s.res.Summary = fmt.Sprintf("issuer %s", md.Issuer)
 	if res.From != nil {
 		s.res.Summary += ", metadata from " + res.From.URL
+	}
+	e.chooseDPoP(s)
+	if e.dpop.active() {
+		s.res.Summary += ", DPoP"
 	}
 	return nil
 }

@@ -60,6 +60,12 @@ type Engine struct {
 
 	session *mcp.ClientSession
 	skills  map[string]heldSkill // entries held for skills/load, by SKILL.md URI
+
+	// dpop is the walk's RFC 9449 state: key, bound tokens, nonces.
+	dpop dpopState
+	// pendingChecks are checks made outside a step's own code (the SDK's
+	// OAuthHandler, the DPoP transport); the step that ends next keeps them.
+	pendingChecks check.List
 }
 
 // New returns an engine for cfg.
@@ -296,6 +302,7 @@ func (e *Engine) run(ctx context.Context, id string, fn func(context.Context, *s
 		s.res.Attempt = attempt
 	}
 	err := fn(ctx, s)
+	s.checks = append(s.checks, e.takePending()...)
 	s.res.Exchanges = e.deps.Recorder.End(col)
 	if s.res.Exchanges == nil {
 		s.res.Exchanges = []exchange{}
@@ -403,6 +410,8 @@ var probeTitles = map[string]string{
 	"insufficient-scope":    "Probe: 403 insufficient_scope challenges are well formed",
 	"session-without-token": "Probe: a session id alone, without a token, is refused",
 	"origin":                "Probe: a foreign Origin is refused",
+	"dpop-as-bearer":        "Probe: a DPoP-bound token offered as a Bearer token is refused",
+	"dpop-wrong-key":        "Probe: a DPoP proof signed by another key is refused",
 	"cors":                  "Probe: CORS preflight for browser-based clients (info)",
 }
 

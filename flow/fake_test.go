@@ -59,6 +59,8 @@ type fake struct {
 	// mcp, when set, is the MCP server behind the authorization checks
 	// (default mcpHandler()).
 	mcp http.Handler
+	// dpop, when set, makes both servers speak DPoP (dpop_fake_test.go).
+	dpop *fakeDPoP
 
 	t   *testing.T
 	srv *httptest.Server
@@ -137,11 +139,18 @@ func (f *fake) prm(w http.ResponseWriter, r *http.Request) {
 		res = f.prmResource
 	}
 	issuer := f.issuer()
-	if m := f.moved(); m != nil {
-		issuer = m.issuer()
+	if mv := f.moved(); mv != nil {
+		issuer = mv.issuer()
 	}
-	writeJSON(w, 200, map[string]any{"resource": res, "authorization_servers": []string{issuer},
-		"scopes_supported": []string{"read", "write"}})
+	m := map[string]any{"resource": res, "authorization_servers": []string{issuer},
+		"scopes_supported": []string{"read", "write"}}
+	if f.dpop != nil && f.dpop.required {
+		m["dpop_bound_access_tokens_required"] = true
+	}
+	if f.dpop != nil && !f.dpop.silent && !f.dpop.bearerOnly {
+		m["dpop_signing_alg_values_supported"] = []string{"ES256"}
+	}
+	writeJSON(w, 200, m)
 }
 
 func (f *fake) asMeta(w http.ResponseWriter, r *http.Request) {
@@ -161,6 +170,9 @@ func (f *fake) asMeta(w http.ResponseWriter, r *http.Request) {
 	}
 	if f.authMethods != nil {
 		m["token_endpoint_auth_methods_supported"] = f.authMethods
+	}
+	if f.dpop != nil && f.dpop.algs != nil {
+		m["dpop_signing_alg_values_supported"] = f.dpop.algs
 	}
 	writeJSON(w, 200, m)
 }
@@ -205,6 +217,9 @@ func (f *fake) token(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.tokenReq = append(f.tokenReq, r.PostForm)
+	if f.dpop != nil && !f.dpop.tokenRequest(f, w, r) {
+		return
+	}
 	id, secret, basic := r.BasicAuth()
 	if !basic {
 		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
@@ -274,14 +289,20 @@ func (f *fake) token(w http.ResponseWriter, r *http.Request) {
 // issue answers with a new access token for grant c (and a refresh token
 // when f.refresh); callers hold mu.
 func (f *fake) issue(w http.ResponseWriter, c fakeCode) {
-	tok := "at-" + rand.Text()
+	tok, typ := "at-"+rand.Text(), "Bearer"
+	if f.dpop != nil {
+		tok, typ = f.dpop.mint(f, c)
+	}
 	f.tokens[tok] = c.scopes
 	f.audience[tok] = c.resource
-	resp := map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": 3600, "scope": strings.Join(c.scopes, " ")}
+	resp := map[string]any{"access_token": tok, "token_type": typ, "expires_in": 3600, "scope": strings.Join(c.scopes, " ")}
 	if f.refresh {
 		rt := "rt-" + rand.Text()
 		f.refreshs[rt] = c
 		resp["refresh_token"] = rt
+		if f.dpop != nil {
+			f.dpop.bindRefresh(rt)
+		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, 200, resp)
@@ -292,6 +313,12 @@ func (f *fake) issue(w http.ResponseWriter, c fakeCode) {
 func (f *fake) protect(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if f.dpop != nil {
+			var ok bool
+			if tok, ok = f.dpop.resource(f, w, r); !ok {
+				return
+			}
+		}
 		if f.queryToken && r.URL.Query().Get("access_token") != "" {
 			tok = r.URL.Query().Get("access_token")
 		}

@@ -21,6 +21,15 @@ type Claims struct {
 	Expiry   int64    `json:"exp,omitempty"`
 	IssuedAt int64    `json:"iat,omitempty"`
 	ClientID string   `json:"client_id,omitempty"`
+	// Confirmation (`cnf`, RFC 7800): for a DPoP-bound token, the
+	// thumbprint of the key it is bound to (RFC 9449 §6.1).
+	Confirmation *Confirmation `json:"cnf,omitempty"`
+}
+
+// Confirmation is the cnf claim.
+type Confirmation struct {
+	// JKT (`jkt`) is the RFC 7638 thumbprint of the DPoP key.
+	JKT string `json:"jkt,omitempty"`
 }
 
 // DecodeJWT decodes a JWS compact serialization without verifying it.
@@ -50,6 +59,12 @@ func DecodeJWT(tok string) (header map[string]any, claims *Claims, err error) {
 		"exp": &claims.Expiry, "iat": &claims.IssuedAt, "client_id": &claims.ClientID} {
 		if v, ok := raw[k]; ok {
 			_ = json.Unmarshal(v, dst)
+		}
+	}
+	if v, ok := raw["cnf"]; ok {
+		var cnf Confirmation
+		if json.Unmarshal(v, &cnf) == nil && cnf.JKT != "" {
+			claims.Confirmation = &cnf
 		}
 	}
 	if v, ok := raw["aud"]; ok {

@@ -79,7 +79,7 @@ func (e *Engine) jwtBearer(ctx context.Context, s *stepCtx, challenged []string,
 	}
 	s.add(check.New("token.jwt-bearer", check.Pass, specJWTBearer, "", "jwt-bearer grant with %s as %q (%s), resource=%q",
 		what, e.client.ID, e.client.AuthMethod, e.resource))
-	body, status, err := e.tokenRequest(ctx, e.as.TokenEndpoint, form, e.client.ID, e.client.Secret, e.client.AuthMethod)
+	body, status, err := e.tokenRequest(ctx, s, e.as.TokenEndpoint, form, e.client.ID, e.client.Secret, e.client.AuthMethod)
 	if err != nil {
 		return fail("Check token_endpoint in the metadata.", "%v", err)
 	}
@@ -118,7 +118,7 @@ func (e *Engine) exchangeForIDJAG(ctx context.Context, s *stepCtx) (string, erro
 	if idp.ClientSecret != "" {
 		method = "client_secret_basic"
 	}
-	body, status, err := e.tokenRequest(ctx, idp.TokenEndpoint, form, idp.ClientID, idp.ClientSecret, method)
+	body, status, err := e.tokenRequest(ctx, s, idp.TokenEndpoint, form, idp.ClientID, idp.ClientSecret, method)
 	if err != nil {
 		return "", fail("Check --idp-token-endpoint.", "token exchange at the IdP: %v", err)
 	}

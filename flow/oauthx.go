@@ -24,3 +24,17 @@ func resourceParam(resource string) oauth2.AuthCodeOption {
 func (e *Engine) oauthContext(ctx context.Context) context.Context {
 	return context.WithValue(ctx, oauth2.HTTPClient, e.deps.HTTP)
 }
+
+// authCodeOptions are the authorization request parameters every request
+// carries: the S256 challenge, the resource, and — when the walk uses
+// DPoP — dpop_jkt, which binds the code to the walk's key so that only
+// the holder of that key can redeem it (RFC 9449 §10).
+func (e *Engine) authCodeOptions(verifier, resource string) []oauth2.AuthCodeOption {
+	opts := []oauth2.AuthCodeOption{s256(verifier), resourceParam(resource)}
+	if e.dpop.active() {
+		if k, err := e.dpop.ensureKey(); err == nil {
+			opts = append(opts, oauth2.SetAuthURLParam("dpop_jkt", k.Thumbprint()))
+		}
+	}
+	return opts
+}

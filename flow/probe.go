@@ -99,6 +99,7 @@ func (e *Engine) readChallenge(s *stepCtx, values []string) {
 		s.add(check.New("probe.www-authenticate-malformed", check.Fail, "RFC 9110 §11.6.1",
 			"Quote parameter values and separate parameters with commas.", "malformed WWW-Authenticate %q: %v", strings.Join(values, ", "), err))
 	}
+	e.dpop.challenged(challenges)
 	c := discovery.FindChallenge(challenges, "Bearer", "DPoP")
 	if c == nil {
 		s.add(check.New("probe.bearer-challenge", check.Fail, "RFC 6750 §3",

@@ -32,6 +32,8 @@ func (e *Engine) Probes(ctx context.Context) {
 		{"insufficient-scope", e.probeInsufficientScope},
 		{"session-without-token", e.probeSessionWithoutToken},
 		{"origin", e.probeOrigin},
+		{"dpop-as-bearer", e.probeDPoPAsBearer},
+		{"dpop-wrong-key", e.probeDPoPWrongKey},
 		{"cors", e.probeCORS},
 	} {
 		// A probe's failure is a finding about the server, not a reason to
@@ -42,7 +44,9 @@ func (e *Engine) Probes(ctx context.Context) {
 
 const specTokenHandling = "MCP 2025-11-25 Authorization §Token Handling; RFC 6750 §3.1"
 
-// probeRequest POSTs a harmless JSON-RPC ping to the server.
+// probeRequest POSTs a harmless JSON-RPC ping to the server, through
+// doResource: a DPoP-bound token in hdr goes out with the DPoP scheme and
+// a proof.
 func (e *Engine) probeRequest(ctx context.Context, target string, hdr http.Header) (*http.Response, error) {
 	// A harmless request valid in the negotiated revision: ping before
 	// 2026-07-28; from then on ping is gone, and server/discover with the
@@ -71,7 +75,7 @@ func (e *Engine) probeRequest(ctx context.Context, target string, hdr http.Heade
 	for k, vs := range hdr {
 		req.Header[k] = vs
 	}
-	resp, err := e.deps.HTTP.Do(req)
+	resp, err := e.doResource(req)
 	if err != nil {
 		return nil, fmt.Errorf("POST %s: %s", e.deps.Secrets.String(target), e.netErr(err))
 	}
@@ -310,7 +314,7 @@ func (e *Engine) probeOtherResource(ctx context.Context, s *stepCtx) error {
 		return nil
 	}
 	other := strings.TrimSuffix(e.resource, "/") + "/mcpwalk-other-resource"
-	tok, err := e.mintFor(ctx, other)
+	tok, err := e.mintFor(ctx, s, other)
 	if err != nil {
 		s.add(check.New("probes.other-resource-unavailable", check.Info, "RFC 8707 §2", "",
 			"could not run: the authorization server did not issue a token for %q (%v)", other, err))
@@ -338,7 +342,7 @@ func (e *Engine) probeOtherResource(ctx context.Context, s *stepCtx) error {
 
 // mintFor runs a headless authorization and token request for resource,
 // with the walk's client, and returns the access token.
-func (e *Engine) mintFor(ctx context.Context, resource string) (string, error) {
+func (e *Engine) mintFor(ctx context.Context, s *stepCtx, resource string) (string, error) {
 	if err := e.ensureReceiver(ctx); err != nil {
 		return "", err
 	}
@@ -346,7 +350,7 @@ func (e *Engine) mintFor(ctx context.Context, resource string) (string, error) {
 	p := &pending{issuer: e.issuer, verifier: newVerifier(), state: rand.Text(), redirect: e.client.RedirectURI, scopes: e.requested}
 	e.deps.Secrets.Secret(p.verifier)
 	conf := e.oauthConfig(p.scopes)
-	authURL := conf.AuthCodeURL(p.state, s256(p.verifier), resourceParam(resource))
+	authURL := conf.AuthCodeURL(p.state, e.authCodeOptions(p.verifier, resource)...)
 	q, err := e.headless(ctx, authURL, p.redirect)
 	if err != nil {
 		return "", err
@@ -358,6 +362,23 @@ func (e *Engine) mintFor(ctx context.Context, resource string) (string, error) {
 		return "", fmt.Errorf("no usable authorization response")
 	}
 	e.deps.Secrets.Secret(q.Get("code"))
+	if e.handBuiltTokenRequests() {
+		form := url.Values{"grant_type": {"authorization_code"}, "code": {q.Get("code")}, "code_verifier": {p.verifier},
+			"redirect_uri": {p.redirect}, "resource": {resource}}
+		body, status, err := e.tokenRequest(ctx, s, e.as.TokenEndpoint, form, e.client.ID, e.client.Secret, e.client.AuthMethod)
+		if err != nil {
+			return "", err
+		}
+		e.deps.Secrets.Secret(body.AccessToken)
+		e.deps.Secrets.Secret(body.RefreshToken)
+		if body.Error != "" || body.AccessToken == "" {
+			return "", fmt.Errorf("%d error=%q", status, body.Error)
+		}
+		if strings.EqualFold(body.TokenType, "DPoP") {
+			e.dpop.bind(body.AccessToken)
+		}
+		return body.AccessToken, nil
+	}
 	tok, err := conf.Exchange(e.oauthContext(ctx), q.Get("code"), verifierParam(p.verifier), resourceParam(resource))
 	if err != nil {
 		return "", err

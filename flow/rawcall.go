@@ -35,7 +35,7 @@ func (e *RPCError) Error() string { return fmt.Sprintf("JSON-RPC error %d: %s", 
 // mcpHTTPClient is the client every request to the MCP server goes
 // through: the SDK's transport and the engine's own raw requests alike, so
 // a layer added here (DPoP proofs, for one) applies to both.
-func (e *Engine) mcpHTTPClient() *http.Client { return e.deps.HTTP }
+func (e *Engine) mcpHTTPClient() *http.Client { return e.resourceHTTP() }
 
 // rawCall sends a JSON-RPC request the SDK has no method for (the skills
 // extension's) on the connected session, as the SDK's transport would: the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -34,8 +35,30 @@ type StoredToken struct {
 	// NoRefreshReason says why no refresh token came with it.
 	NoRefreshReason string `json:"no_refresh_reason,omitempty"`
 
+	// DPoPKey is the PKCS#8 PEM private key the token is bound to (RFC
+	// 9449), kept with it because a DPoP-bound token (and its refresh
+	// token) is useless without it. A secret, like the tokens.
+	DPoPKey string `json:"dpop_key,omitempty"`
+
 	ObtainedAt  time.Time `json:"obtained_at"`
 	RefreshedAt time.Time `json:"refreshed_at,omitzero"`
+}
+
+// DPoPBound reports whether the token is a DPoP token (token_type DPoP),
+// to be presented with proofs from DPoPKey.
+func (t *StoredToken) DPoPBound() bool { return strings.EqualFold(t.TokenType, "DPoP") }
+
+// DPoPThumbprint is the RFC 7638 thumbprint (jkt) of the stored DPoP key,
+// "" when there is none or it cannot be read. It is no secret.
+func (t *StoredToken) DPoPThumbprint() string {
+	if t.DPoPKey == "" {
+		return ""
+	}
+	k, err := ParseDPoPKey(t.DPoPKey)
+	if err != nil {
+		return ""
+	}
+	return k.Thumbprint()
 }
 
 // oauth2 returns the token as x/oauth2 sees it.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -45,6 +44,9 @@ func (e *Engine) useStored(ctx context.Context, s *stepCtx) error {
 				"the stored token for %s is not used: %s", e.serverURL, why))
 			tok = nil
 		}
+	}
+	if tok != nil {
+		e.restoreDPoPKey(tok)
 	}
 	clientID := e.cfg.ClientID
 	if clientID == "" && tok != nil {
@@ -122,13 +124,40 @@ func (e *Engine) unusable(t *StoredToken) string {
 		return fmt.Sprintf("it was issued to client %q, --client-id is %q", t.ClientID, e.cfg.ClientID)
 	case len(e.cfg.Scopes) > 0 && len(difference(e.cfg.Scopes, t.Scopes)) > 0:
 		return fmt.Sprintf("it lacks the requested scope %q", strings.Join(difference(e.cfg.Scopes, t.Scopes), " "))
+	case t.DPoPBound() && e.dpopMode() == DPoPNever:
+		return "it is DPoP-bound (token_type DPoP), and --dpop never sends Bearer tokens"
+	case t.DPoPBound() && t.DPoPKey == "":
+		return "it is DPoP-bound, but its key was not stored with it: without the key it cannot be used"
+	case !t.DPoPBound() && e.dpopMode() == DPoPAlways:
+		return "it is a Bearer token, and --dpop always asks for a DPoP-bound one"
+	}
+	if t.DPoPKey != "" {
+		if _, err := ParseDPoPKey(t.DPoPKey); err != nil {
+			return fmt.Sprintf("its stored DPoP key cannot be read (%v)", err)
+		}
 	}
 	return ""
+}
+
+// restoreDPoPKey makes the key stored with a token the walk's key: a
+// DPoP-bound token is presented with proofs from it, and a refresh token
+// bound to it (RFC 9449 §5: public clients' are) is redeemed with it.
+func (e *Engine) restoreDPoPKey(t *StoredToken) {
+	if t.DPoPKey == "" || !t.DPoPBound() && !e.dpop.active() {
+		return
+	}
+	e.deps.Secrets.Secret(t.DPoPKey)
+	if k, err := ParseDPoPKey(t.DPoPKey); err == nil {
+		e.dpop.useKey(k)
+	}
 }
 
 // adopt makes a stored (or freshly refreshed) token the walk's token.
 func (e *Engine) adopt(t *StoredToken) {
 	e.token = t.oauth2()
+	if t.DPoPBound() {
+		e.dpop.bind(t.AccessToken)
+	}
 	e.requested = t.Scopes
 	e.reused = true
 	if e.storedClient != nil {
@@ -210,6 +239,7 @@ func (e *Engine) saveToken(ctx context.Context, s *stepCtx, reason string) {
 		AccessToken: e.token.AccessToken, RefreshToken: e.token.RefreshToken, TokenType: e.token.Type(), Expiry: e.token.Expiry,
 		Scopes: grantedScopes(e.token.Extra("scope"), e.requested), NoRefreshReason: reason, ObtainedAt: e.deps.Now(),
 	}
+	t.DPoPKey = e.dpopKeyToStore(e.token.AccessToken)
 	unlock, err := st.Lock(ctx)
 	if err == nil {
 		err = st.SaveToken(ctx, t)
@@ -280,7 +310,7 @@ func (r *refreshError) Error() string {
 func (e *Engine) refresh(ctx context.Context, s *stepCtx, c *StoredClient, tok *StoredToken) (*StoredToken, error) {
 	endpoint := e.as.TokenEndpoint
 	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken}, "resource": {tok.Resource}}
-	body, status, err := e.tokenRequest(ctx, endpoint, form, c.ClientID, c.ClientSecret, c.AuthMethod)
+	body, status, err := e.tokenRequest(ctx, s, endpoint, form, c.ClientID, c.ClientSecret, c.AuthMethod)
 	if err != nil {
 		return nil, err
 	}
@@ -293,7 +323,7 @@ func (e *Engine) refresh(ctx context.Context, s *stepCtx, c *StoredClient, tok *
 		}
 		e.note(StepStored, "--lenient: retrying the refresh without the resource parameter, which a strict client would not do")
 		form.Del("resource")
-		if body, status, err = e.tokenRequest(ctx, endpoint, form, c.ClientID, c.ClientSecret, c.AuthMethod); err != nil {
+		if body, status, err = e.tokenRequest(ctx, s, endpoint, form, c.ClientID, c.ClientSecret, c.AuthMethod); err != nil {
 			return nil, err
 		}
 	}
@@ -312,6 +342,8 @@ func (e *Engine) refresh(ctx context.Context, s *stepCtx, c *StoredClient, tok *
 	if body.ExpiresIn > 0 {
 		fresh.Expiry = now.Add(time.Duration(body.ExpiresIn) * time.Second)
 	}
+	e.checkDPoPToken(s, body.TokenType, body.AccessToken)
+	fresh.DPoPKey = e.dpopKeyToStore(body.AccessToken)
 	rotation := check.Info
 	who := "a confidential client"
 	if c.AuthMethod == "none" || c.AuthMethod == "" {
@@ -350,60 +382,12 @@ func (e *Engine) refresh(ctx context.Context, s *stepCtx, c *StoredClient, tok *
 	return &fresh, nil
 }
 
-// tokenResponse is the JSON of a token endpoint answer, success or error.
-type tokenResponse struct {
-	AccessToken      string `json:"access_token"`
-	TokenType        string `json:"token_type"`
-	RefreshToken     string `json:"refresh_token"`
-	ExpiresIn        int64  `json:"expires_in"`
-	Scope            string `json:"scope"`
-	IssuedTokenType  string `json:"issued_token_type"`
-	Error            string `json:"error"`
-	ErrorDescription string `json:"error_description"`
-}
-
-// tokenRequest POSTs form to a token endpoint with the client's
-// authentication and decodes the JSON answer, bounded.
-func (e *Engine) tokenRequest(ctx context.Context, endpoint string, form url.Values, clientID, secret, method string) (*tokenResponse, int, error) {
-	if method == "private_key_jwt" {
-		a, err := e.clientAssertion(clientID)
-		if err != nil {
-			return nil, 0, err
-		}
-		form = cloneValues(form)
-		form.Set("client_assertion_type", assertionType)
-		form.Set("client_assertion", a)
-		e.deps.Secrets.Secret(a)
-		method = "none"
-	}
-	req, err := newFormRequest(ctx, endpoint, form, clientID, secret, method)
-	if err != nil {
-		return nil, 0, err
-	}
-	resp, err := e.deps.HTTP.Do(req)
-	if err != nil {
-		return nil, 0, fmt.Errorf("POST %s: %s", endpoint, e.netErr(err))
-	}
-	defer resp.Body.Close()
-	var out tokenResponse
-	if err := decodeJSON(resp, &out); err != nil {
-		return nil, resp.StatusCode, fmt.Errorf("POST %s: expected a JSON token response, got %d: %v", endpoint, resp.StatusCode, err)
-	}
-	if resp.StatusCode/100 == 2 && out.Error != "" {
-		out.Error += " (with HTTP " + fmt.Sprint(resp.StatusCode) + ")"
-	}
-	if resp.StatusCode/100 != 2 && out.Error == "" {
-		out.Error = http.StatusText(resp.StatusCode)
-	}
-	return &out, resp.StatusCode, nil
-}
-
 // checkReuse replays the refresh token that was just rotated away: an
 // authorization server with reuse detection answers invalid_grant (and
 // ends the grant, so the user logs in again afterwards). Opt-in only.
 func (e *Engine) checkReuse(ctx context.Context, s *stepCtx, c *StoredClient, old *StoredToken) {
 	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {old.RefreshToken}, "resource": {old.Resource}}
-	body, status, err := e.tokenRequest(ctx, e.as.TokenEndpoint, form, c.ClientID, c.ClientSecret, c.AuthMethod)
+	body, status, err := e.tokenRequest(ctx, s, e.as.TokenEndpoint, form, c.ClientID, c.ClientSecret, c.AuthMethod)
 	switch {
 	case err != nil:
 		s.add(check.New("stored.refresh-reuse", check.Warn, specRotation, "", "replaying the rotated refresh token: %v", err))

@@ -22,11 +22,10 @@ func (e *Engine) exchangeToken(ctx context.Context, s *stepCtx) error {
 		return fail("", "no authorization code to exchange")
 	}
 	var tok *oauth2.Token
-	if e.client.AuthMethod == "private_key_jwt" {
-		// x/oauth2 knows no client assertions: the request is built here.
+	if e.handBuiltTokenRequests() {
 		form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "code_verifier": {p.verifier},
 			"redirect_uri": {p.redirect}, "resource": {e.resource}}
-		body, status, err := e.tokenRequest(ctx, e.as.TokenEndpoint, form, e.client.ID, "", e.client.AuthMethod)
+		body, status, err := e.tokenRequest(ctx, s, e.as.TokenEndpoint, form, e.client.ID, e.client.Secret, e.client.AuthMethod)
 		if err != nil {
 			return fail("Check token_endpoint in the metadata.", "%v", err)
 		}
@@ -50,6 +49,13 @@ func (e *Engine) exchangeToken(ctx context.Context, s *stepCtx) error {
 	e.token = tok
 	e.saveToken(ctx, s, reason)
 	return nil
+}
+
+// handBuiltTokenRequests reports whether the code is redeemed with
+// tokenRequest rather than x/oauth2, which can add neither a client
+// assertion (private_key_jwt) nor a DPoP proof header.
+func (e *Engine) handBuiltTokenRequests() bool {
+	return e.client.AuthMethod == "private_key_jwt" || e.dpop.active()
 }
 
 // checkTokenResponse records what the token response says and lacks, and
@@ -84,6 +90,7 @@ func (e *Engine) checkTokenResponse(s *stepCtx, tok *oauth2.Token, requested []s
 			"no refresh token was issued: %s", reason))
 	}
 	aud := e.checkAudience(s, tok.AccessToken)
+	e.checkDPoPToken(s, tok.TokenType, tok.AccessToken)
 	s.data(map[string]any{"token_type": tok.Type(), "scope": strings.Join(granted, " "), "expires_in_s": expiresIn(tok, e.deps.Now()),
 		"refresh_token_issued": tok.RefreshToken != "", "access_token_format": aud})
 	s.res.Summary = fmt.Sprintf("%s token, scope %q, %s, expires in %s", tok.Type(), strings.Join(granted, " "), refresh, expiresText(tok, e.deps.Now()))

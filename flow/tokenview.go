@@ -19,6 +19,9 @@ type TokenView struct {
 	// the token is opaque.
 	AudienceMatches *bool  `json:"audience_matches,omitempty"`
 	Resource        string `json:"resource"`
+	// DPoPKeyThumbprint is the jkt of the key a DPoP-bound token is bound
+	// to (RFC 9449 §6.1), "" for a Bearer token.
+	DPoPKeyThumbprint string `json:"dpop_key_thumbprint,omitempty"`
 }
 
 // Token returns a view of the current token, nil before the token step.
@@ -28,6 +31,9 @@ func (e *Engine) Token() *TokenView {
 		return nil
 	}
 	v := &TokenView{TokenType: tok.Type(), Expiry: tok.Expiry, RefreshToken: tok.RefreshToken != "", Resource: e.resource}
+	if k := e.dpop.currentKey(); k != nil && e.dpop.isBound(tok.AccessToken) {
+		v.DPoPKeyThumbprint = k.Thumbprint()
+	}
 	if sc, ok := tok.Extra("scope").(string); ok {
 		v.Scopes = strings.Fields(sc)
 	} else {

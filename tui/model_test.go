@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/google/go-cmp/cmp"
@@ -395,5 +396,23 @@ func TestListChangedRelists(t *testing.T) {
 	}
 	if n != 3 {
 		t.Errorf("tools/list ran %d times, want 3 (walk, queued relist, relist)", n)
+	}
+}
+
+// A DPoP-bound token's view names its key and checks cnf.jkt against it.
+func TestTokenViewDPoP(t *testing.T) {
+	now := time.Now()
+	for _, tt := range []struct {
+		jkt, want string
+	}{
+		{"jkt-of-the-walk", "✓ the walk's DPoP key"},
+		{"jkt-of-another", "! not the walk's DPoP key"},
+	} {
+		v := tokenView{view: &flow.TokenView{TokenType: "DPoP", DPoPKeyThumbprint: "jkt-of-the-walk",
+			JWTHeader: map[string]any{"alg": "ES256"}, JWTClaims: &flow.Claims{Confirmation: &flow.Confirmation{JKT: tt.jkt}}}}
+		out := v.render(200, now)
+		if !strings.Contains(out, "jkt jkt-of-the-walk") || !strings.Contains(out, tt.want) {
+			t.Errorf("cnf.jkt %s: view lacks the key or %q:\n%s", tt.jkt, tt.want, out)
+		}
 	}
 }

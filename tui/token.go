@@ -43,6 +43,9 @@ func (t tokenView) render(w int, now time.Time) string {
 		field("expires", "unknown (no expires_in)")
 	}
 	field("resource", orDash(v.Resource))
+	if v.DPoPKeyThumbprint != "" {
+		field("DPoP key", "jkt "+v.DPoPKeyThumbprint+styleMuted.Render(" (each request carries a proof signed by it)"))
+	}
 	if v.JWTClaims == nil {
 		field("format", "opaque (not a JWT): its audience cannot be read here")
 		return b.String()
@@ -70,6 +73,16 @@ func (t tokenView) render(w int, now time.Time) string {
 	}
 	if c.IssuedAt != 0 {
 		field("iat", relTime(time.Unix(c.IssuedAt, 0), now))
+	}
+	if c.Confirmation != nil {
+		jkt := c.Confirmation.JKT
+		switch {
+		case v.DPoPKeyThumbprint == jkt:
+			jkt += "  " + statusStyle("pass").Render("✓ the walk's DPoP key")
+		case v.DPoPKeyThumbprint != "":
+			jkt += "  " + statusStyle("warn").Render("! not the walk's DPoP key")
+		}
+		field("cnf.jkt", jkt)
 	}
 	return b.String()
 }

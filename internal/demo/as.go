@@ -48,6 +48,9 @@ func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
 		"client_id_metadata_document_supported":          true,
 		"authorization_response_iss_parameter_supported": true,
 	}
+	if s.dpopOn() {
+		m["dpop_signing_alg_values_supported"] = dpopAlgs
+	}
 	switch {
 	case s.has("issuer-trailing-slash"):
 		m["issuer"] = s.Issuer + "/"
@@ -170,7 +173,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		code := secret()
 		s.state.mu.Lock()
 		s.state.codes[code] = &grant{ClientID: c.ID, Scopes: scopes, Resource: q.Get("resource"), Challenge: q.Get("code_challenge"),
-			Redirect: redirect, Expires: time.Now().Add(time.Minute), Family: secret()}
+			Redirect: redirect, Expires: time.Now().Add(time.Minute), Family: secret(), JKT: q.Get("dpop_jkt")}
 		s.state.keep(code)
 		s.state.mu.Unlock()
 		v := url.Values{"code": {code}, "iss": {s.Issuer}}

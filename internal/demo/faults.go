@@ -48,6 +48,9 @@ var faults = []Fault{
 	{"invalid-token-500", "an unknown token gets 500 instead of 401", "probes:invalid-token", "probes.invalid-token-status", "error"},
 	{"no-audience-check", "the MCP server accepts tokens issued for other resources", "probes:other-resource", "probes.other-resource-accepted", "error"},
 	{"forbidden-without-error", `403 without error="insufficient_scope" (as the Go SDK's RequireBearerToken sends)`, "probes:insufficient-scope", "probes.insufficient-scope-error", "warning"},
+	{"dpop-bearer-token", "DPoP advertised and required, but the authorization server answers proofs with Bearer tokens", "token", "dpop.token-not-bound", "error"},
+	{"dpop-rs-accepts-bearer", "the MCP server accepts a DPoP-bound token as a Bearer token, without a proof", "probes:dpop-as-bearer", "probes.dpop-as-bearer-accepted", "error"},
+	{"dpop-no-key-check", "the MCP server verifies DPoP proofs but not that their key is the token's", "probes:dpop-wrong-key", "probes.dpop-wrong-key-accepted", "error"},
 }
 
 // Faults lists every fault, by name.

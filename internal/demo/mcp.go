@@ -53,6 +53,10 @@ func (s *Server) prm(w http.ResponseWriter, r *http.Request) {
 		"bearer_methods_supported": []string{"header"},
 		"resource_name":            "mcpwalk demo",
 	}
+	if s.dpopOn() {
+		m["dpop_bound_access_tokens_required"] = true
+		m["dpop_signing_alg_values_supported"] = dpopAlgs
+	}
 	switch {
 	case s.has("prm-resource-mismatch"):
 		m["resource"] = strings.TrimSuffix(s.MCPURL, "/mcp") + "/other"
@@ -100,18 +104,31 @@ func (s *Server) requireToken(next http.Handler) http.Handler {
 			if !s.has("no-resource-metadata") {
 				params = append(params, fmt.Sprintf("resource_metadata=%q", s.PRMURL))
 			}
+			scheme := "Bearer"
+			if s.dpopOn() {
+				// RFC 9449 §7.1: the DPoP challenge, with the algorithms.
+				scheme, params = "DPoP", append([]string{fmt.Sprintf("algs=%q", strings.Join(dpopAlgs, " "))}, params...)
+			}
 			switch {
 			case s.has("no-www-authenticate") && status == http.StatusUnauthorized:
 			case s.has("malformed-challenge"):
 				w.Header().Set("WWW-Authenticate", `Bearer resource_metadata="`+s.PRMURL)
 			default:
-				w.Header().Set("WWW-Authenticate", "Bearer "+strings.Join(params, ", "))
+				w.Header().Set("WWW-Authenticate", scheme+" "+strings.Join(params, ", "))
 			}
 			http.Error(w, http.StatusText(status), status)
 		}
 		scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 		if s.has("query-token-accepted") && r.URL.Query().Get("access_token") != "" {
 			scheme, tok = "Bearer", r.URL.Query().Get("access_token")
+		}
+		if s.dpopOn() {
+			if !s.dpopResource(w, r, scheme, tok, challenge) {
+				return
+			}
+			if strings.EqualFold(scheme, "DPoP") {
+				scheme = "Bearer" // its proof holds: from here on, a token like any other
+			}
 		}
 		if !strings.EqualFold(scheme, "Bearer") || tok == "" {
 			switch {

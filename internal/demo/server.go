@@ -27,6 +27,15 @@ type Options struct {
 	RefreshTTL time.Duration
 	// Fault names one misconfiguration to reproduce (see Faults).
 	Fault string
+	// DPoP makes the demo speak DPoP (RFC 9449): the authorization server
+	// advertises ES256 and RS256, verifies token requests' proofs and
+	// issues DPoP-bound JWTs (cnf.jkt); the MCP server requires DPoP-bound
+	// tokens (PRM dpop_bound_access_tokens_required) with a proof from
+	// their key on every request. The dpop-* faults imply it.
+	DPoP bool
+	// DPoPNonce (implies DPoP) has both servers demand a nonce of their
+	// own in proofs (RFC 9449 §8, §9).
+	DPoPNonce bool
 }
 
 // Server is a running demo.
@@ -47,6 +56,11 @@ type Server struct {
 	state   *state
 	servers []*http.Server
 	once    sync.Once
+
+	// jwtKey signs the demo's DPoP-bound access tokens; asProofs and
+	// rsProofs verify the proofs each server receives.
+	jwtKey             []byte
+	asProofs, rsProofs *dpopVerifier
 }
 
 // Start binds two listeners on 127.0.0.1 and serves until Close.
@@ -80,6 +94,8 @@ func Start(opts Options) (*Server, error) {
 		opts:                      opts,
 	}
 	s.state = newState()
+	s.jwtKey = []byte(secret())
+	s.asProofs, s.rsProofs = newVerifier(opts.DPoPNonce), newVerifier(opts.DPoPNonce)
 	s.state.clients[s.PreRegisteredClientID] = &client{ID: s.PreRegisteredClientID, Secret: s.PreRegisteredClientSecret,
 		AuthMethod: "client_secret_basic", AnyLoopback: true, GrantTypes: []string{"authorization_code", "refresh_token"}}
 	for _, p := range []struct {

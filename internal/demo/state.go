@@ -31,6 +31,9 @@ type grant struct {
 	// Family links the tokens issued from one code, to revoke them all when
 	// a code or an old refresh token is replayed.
 	Family string
+	// JKT is the DPoP key the grant is bound to: a code's dpop_jkt (RFC
+	// 9449 §10), a DPoP token's key, a public client's refresh token's.
+	JKT string
 }
 
 type state struct {

@@ -22,6 +22,10 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	jkt, ok := s.tokenProof(w, r)
+	if !ok {
+		return
+	}
 	switch {
 	case s.has("token-error-200") && r.PostForm.Get("grant_type") == "authorization_code":
 		writeJSON(w, http.StatusOK, map[string]string{"error": "invalid_grant", "error_description": "this server reports errors with 200"})
@@ -34,9 +38,9 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	}
 	switch r.PostForm.Get("grant_type") {
 	case "authorization_code":
-		s.redeemCode(w, r.PostForm, c)
+		s.redeemCode(w, r.PostForm, c, jkt)
 	case "refresh_token":
-		s.refreshGrant(w, r.PostForm, c)
+		s.refreshGrant(w, r.PostForm, c, jkt)
 	default:
 		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "use authorization_code or refresh_token")
 	}
@@ -90,7 +94,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*client, 
 	return c, true
 }
 
-func (s *Server) redeemCode(w http.ResponseWriter, f url.Values, c *client) {
+func (s *Server) redeemCode(w http.ResponseWriter, f url.Values, c *client, jkt string) {
 	code := f.Get("code")
 	st := s.state
 	st.mu.Lock()
@@ -116,12 +120,14 @@ func (s *Server) redeemCode(w http.ResponseWriter, f url.Values, c *client) {
 		oauthError(w, http.StatusBadRequest, "invalid_grant", "code_verifier does not match the code_challenge")
 	case f.Get("resource") != g.Resource:
 		oauthError(w, http.StatusBadRequest, "invalid_target", "resource differs from the authorization request")
+	case g.JKT != "" && g.JKT != jkt:
+		oauthError(w, http.StatusBadRequest, "invalid_grant", "the code is bound (dpop_jkt) to another key than the proof's")
 	default:
-		s.issue(w, c, g)
+		s.issue(w, c, g, jkt)
 	}
 }
 
-func (s *Server) refreshGrant(w http.ResponseWriter, f url.Values, c *client) {
+func (s *Server) refreshGrant(w http.ResponseWriter, f url.Values, c *client, jkt string) {
 	rt := f.Get("refresh_token")
 	st := s.state
 	st.mu.Lock()
@@ -145,6 +151,9 @@ func (s *Server) refreshGrant(w http.ResponseWriter, f url.Values, c *client) {
 	case f.Get("resource") != "" && f.Get("resource") != g.Resource:
 		oauthError(w, http.StatusBadRequest, "invalid_target", "resource differs from the original grant")
 		return
+	case g.JKT != "" && g.JKT != jkt:
+		oauthError(w, http.StatusBadRequest, "invalid_grant", "the refresh token is bound to another DPoP key than the proof's")
+		return
 	}
 	next := *g
 	if sc := strings.Fields(f.Get("scope")); len(sc) > 0 {
@@ -154,16 +163,22 @@ func (s *Server) refreshGrant(w http.ResponseWriter, f url.Values, c *client) {
 		}
 		next.Scopes = sc
 	}
-	s.issue(w, c, &next)
+	s.issue(w, c, &next, jkt)
 }
 
 // issue mints an access token, and a refresh token when offline_access was
-// granted or the client registered the refresh_token grant type.
-func (s *Server) issue(w http.ResponseWriter, c *client, g *grant) {
-	at := secret()
+// granted or the client registered the refresh_token grant type. With a
+// proof's key (jkt) the access token is a DPoP-bound JWT, and a public
+// client's refresh token is bound to the key too (RFC 9449 §5).
+func (s *Server) issue(w http.ResponseWriter, c *client, g *grant, jkt string) {
+	at, typ := secret(), "Bearer"
 	access := *g
-	access.Expires = time.Now().Add(s.opts.TokenTTL)
-	resp := map[string]any{"access_token": at, "token_type": "Bearer", "expires_in": int(s.opts.TokenTTL.Seconds()),
+	access.Expires, access.JKT = time.Now().Add(s.opts.TokenTTL), ""
+	bound := jkt != "" && !s.has("dpop-bearer-token")
+	if bound {
+		at, typ, access.JKT = s.accessJWT(c, g, jkt, access.Expires), "DPoP", jkt
+	}
+	resp := map[string]any{"access_token": at, "token_type": typ, "expires_in": int(s.opts.TokenTTL.Seconds()),
 		"scope": strings.Join(g.Scopes, " ")}
 	st := s.state
 	st.mu.Lock()
@@ -172,7 +187,10 @@ func (s *Server) issue(w http.ResponseWriter, c *client, g *grant) {
 	if slices.Contains(g.Scopes, "offline_access") || slices.Contains(c.GrantTypes, "refresh_token") {
 		rt := secret()
 		ref := *g
-		ref.Expires = time.Now().Add(s.opts.RefreshTTL)
+		ref.Expires, ref.JKT = time.Now().Add(s.opts.RefreshTTL), ""
+		if bound && c.AuthMethod == "none" {
+			ref.JKT = jkt
+		}
 		st.refresh[rt] = &ref
 		st.keep(rt)
 		resp["refresh_token"] = rt

@@ -163,3 +163,27 @@ func TestRedactorByName(t *testing.T) {
 		t.Errorf("reveal must show secrets, got %s", got)
 	}
 }
+
+// A DPoP proof keeps its header and claims (what a debugger needs) and
+// loses its signature (what would make it replayable); a DPoP token in
+// Authorization is masked like a Bearer one.
+func TestRedactorDPoP(t *testing.T) {
+	h := http.Header{}
+	h.Set("DPoP", "eyJ0eXAiOiJkcG9wK2p3dCJ9.eyJodG0iOiJQT1NUIn0.c2lnbmF0dXJl")
+	h.Set("Authorization", "DPoP tok-secret-value")
+	h.Add("X-Other", "kept")
+	NewRedactor(false).Header(h)
+	want := http.Header{
+		"Dpop":          {"eyJ0eXAiOiJkcG9wK2p3dCJ9.eyJodG0iOiJQT1NUIn0." + Mask},
+		"Authorization": {"DPoP " + Mask},
+		"X-Other":       {"kept"},
+	}
+	if diff := cmp.Diff(want, h); diff != "" {
+		t.Errorf("redacted headers (-want +got):\n%s", diff)
+	}
+	odd := http.Header{"Dpop": {"not-a-jwt"}}
+	NewRedactor(false).Header(odd)
+	if got := odd.Get("DPoP"); got != Mask {
+		t.Errorf("a DPoP header that is no JWS: %q, want it masked whole", got)
+	}
+}

@@ -20,13 +20,25 @@ var secretNames = map[string]bool{
 	"code": true, "code_verifier": true, "client_secret": true,
 	"registration_access_token": true, "client_assertion": true,
 	"assertion": true, "subject_token": true, "actor_token": true,
-	"private_key_pem": true, "password": true,
+	"private_key_pem": true, "password": true, "dpop_key": true,
 }
 
 // secretHeaders carry credentials (a session id is one too: whoever holds
 // it can speak in the session); their values are masked (the auth
 // scheme is kept, because which scheme was sent is worth seeing).
-var secretHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "Dpop", "Mcp-Session-Id"}
+var secretHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "Mcp-Session-Id"}
+
+// maskProof keeps a DPoP proof's header and claims and masks its
+// signature. The proof holds no secret — a public key, the method and URL,
+// a nonce, and ath, a hash of the token — and those are what a debugger
+// needs to see; but the whole proof is a credential for one request to
+// one URL until it expires, so what is shown can never be replayed.
+func maskProof(v string) string {
+	if i := strings.LastIndexByte(v, '.'); i > 0 && strings.Count(v, ".") == 2 {
+		return v[:i+1] + Mask
+	}
+	return Mask
+}
 
 // Redactor scrubs secrets by name (headers, query and form parameters, JSON
 // members) and by value (every secret the engine has learnt, wherever it
@@ -116,6 +128,13 @@ func (r *Redactor) Header(h http.Header) {
 			}
 		}
 		h[http.CanonicalHeaderKey(name)] = masked
+	}
+	if vs := h.Values("Dpop"); len(vs) > 0 {
+		masked := make([]string, len(vs))
+		for i, v := range vs {
+			masked[i] = maskProof(v)
+		}
+		h["Dpop"] = masked
 	}
 	if loc := h.Get("Location"); loc != "" {
 		h.Set("Location", r.URL(loc))

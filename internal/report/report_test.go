@@ -83,3 +83,27 @@ func TestTranscriptGolden(t *testing.T) {
 		t.Errorf("transcript (-want +got):\n%s", diff)
 	}
 }
+
+// A DPoP proof is shown decoded — type, algorithm, claims — with the
+// recorder's mask in place of the signature; the nonce a server supplies
+// is shown with the response.
+func TestTranscriptDPoP(t *testing.T) {
+	proof := "eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IkVTMjU2In0.eyJodG0iOiJQT1NUIiwiaHR1IjoiaHR0cHM6Ly9hcy9ub25jZSJ9.[redacted]"
+	s := flow.StepResult{ID: "token", Status: flow.StatusPass, Checks: check.List{}, Exchanges: []record.Exchange{{
+		Method: "POST", URL: "https://as/token", RequestHeaders: http.Header{"Dpop": {proof}, "Authorization": {"DPoP [redacted]"}},
+		Status: 400, ResponseHeaders: http.Header{"Dpop-Nonce": {"n-1"}}}}}
+	var buf bytes.Buffer
+	(&Transcript{W: &buf}).Observe(flow.Event{Kind: flow.EventStepEnd, Step: s.ID, Result: &s})
+	for _, want := range []string{
+		`     DPoP: dpop+jwt ES256 {"htm":"POST","htu":"https://as/nonce"} (signature [redacted])`,
+		"     Authorization: DPoP [redacted]",
+		"     DPoP-Nonce: n-1",
+	} {
+		if !bytes.Contains(buf.Bytes(), []byte(want+"\n")) {
+			t.Errorf("no line %q in\n%s", want, buf.String())
+		}
+	}
+	if got := describeProof("not-a-proof"); got != "not-a-proof" {
+		t.Errorf("a value that is no JWS was changed: %q", got)
+	}
+}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -28,8 +29,8 @@ type Transcript struct {
 	mu sync.Mutex
 }
 
-var requestHeaders = []string{"Content-Type", "Accept", "Authorization", "Mcp-Protocol-Version", "Mcp-Session-Id", "Mcp-Method"}
-var responseHeaders = []string{"Content-Type", "Www-Authenticate", "Location", "Cache-Control", "Mcp-Session-Id"}
+var requestHeaders = []string{"Content-Type", "Accept", "Authorization", "Dpop", "Mcp-Protocol-Version", "Mcp-Session-Id", "Mcp-Method"}
+var responseHeaders = []string{"Content-Type", "Www-Authenticate", "Dpop-Nonce", "Location", "Cache-Control", "Mcp-Session-Id"}
 
 // Observe prints one event.
 func (t *Transcript) Observe(ev flow.Event) {
@@ -117,9 +118,30 @@ func (t *Transcript) headers(h http.Header, relevant []string) {
 	}
 	for _, k := range names {
 		for _, v := range h.Values(k) {
+			if http.CanonicalHeaderKey(k) == "Dpop" {
+				v = describeProof(v)
+			}
 			fmt.Fprintf(t.W, "     %s: %s\n", displayName(k), v)
 		}
 	}
+}
+
+// describeProof shows a DPoP proof as what it says: its type, algorithm
+// and claims (htm, htu, iat, jti, ath, nonce); the recorder has already
+// masked the signature. Anything else is shown as it came.
+func describeProof(v string) string {
+	parts := strings.Split(v, ".")
+	if len(parts) != 3 {
+		return v
+	}
+	var hdr struct{ Typ, Alg string }
+	hb, err1 := base64.RawURLEncoding.DecodeString(parts[0])
+	cb, err2 := base64.RawURLEncoding.DecodeString(parts[1])
+	var claims bytes.Buffer
+	if err1 != nil || err2 != nil || json.Unmarshal(hb, &hdr) != nil || json.Compact(&claims, cb) != nil {
+		return v
+	}
+	return fmt.Sprintf("%s %s %s (signature %s)", hdr.Typ, hdr.Alg, claims.String(), parts[2])
 }
 
 func (t *Transcript) body(b string) {
@@ -179,6 +201,8 @@ func displayName(k string) string {
 		return "MCP-Protocol-Version"
 	case "Dpop":
 		return "DPoP"
+	case "Dpop-Nonce":
+		return "DPoP-Nonce"
 	default:
 		return c
 	}

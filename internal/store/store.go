@@ -48,6 +48,8 @@ type TokenEntry struct {
 	Scopes      []string  `json:"scopes,omitempty"`
 	Expiry      time.Time `json:"expiry,omitzero"`
 	Refreshable bool      `json:"refreshable"`
+	// DPoP says the token is DPoP-bound; its key is stored with it.
+	DPoP        bool      `json:"dpop,omitempty"`
 	ObtainedAt  time.Time `json:"obtained_at"`
 	RefreshedAt time.Time `json:"refreshed_at,omitzero"`
 }
@@ -60,7 +62,7 @@ type ClientEntry struct {
 	RegisteredAt time.Time `json:"registered_at"`
 }
 
-func tokenKey(server string) string          { return "token:" + server }
+func tokenKey(server string) string            { return "token:" + server }
 func clientKey(issuer, clientID string) string { return "client:" + issuer + " " + clientID }
 
 const indexKey = "index"
@@ -155,7 +157,7 @@ func (s *Store) SaveToken(ctx context.Context, t *flow.StoredToken) error {
 	}
 	ix.Tokens = slices.DeleteFunc(ix.Tokens, func(e TokenEntry) bool { return e.Server == t.Server })
 	ix.Tokens = append(ix.Tokens, TokenEntry{Server: t.Server, Issuer: t.Issuer, ClientID: t.ClientID, Scopes: t.Scopes,
-		Expiry: t.Expiry, Refreshable: t.RefreshToken != "", ObtainedAt: t.ObtainedAt, RefreshedAt: t.RefreshedAt})
+		Expiry: t.Expiry, Refreshable: t.RefreshToken != "", DPoP: t.DPoPBound(), ObtainedAt: t.ObtainedAt, RefreshedAt: t.RefreshedAt})
 	return s.saveIndex(ctx, ix)
 }
 
