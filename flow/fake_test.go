@@ -56,6 +56,11 @@ type fake struct {
 	// server has moved to: its PRM names that issuer and only that
 	// server's tokens are accepted (SEP-2352).
 	movedTo *fake
+	// asScopes is the authorization server's scopes_supported.
+	asScopes []string
+	// mw, when set, wraps the whole fake: a test that needs one odd answer
+	// (an error page, a changed redirect) puts it here.
+	mw func(http.Handler) http.Handler
 
 	t   *testing.T
 	srv *httptest.Server
@@ -86,7 +91,11 @@ func (f *fake) start(t *testing.T) *fake {
 	f.audience = map[string]string{}
 	f.refreshs = map[string]fakeCode{}
 	mux := http.NewServeMux()
-	f.srv = httptest.NewServer(mux)
+	var h http.Handler = mux
+	if f.mw != nil {
+		h = f.mw(mux)
+	}
+	f.srv = httptest.NewServer(h)
 	t.Cleanup(f.srv.Close)
 	if !f.noPRM {
 		prmPath := "/.well-known/oauth-protected-resource/mcp"
@@ -155,6 +164,9 @@ func (f *fake) asMeta(w http.ResponseWriter, r *http.Request) {
 	}
 	if f.authMethods != nil {
 		m["token_endpoint_auth_methods_supported"] = f.authMethods
+	}
+	if f.asScopes != nil {
+		m["scopes_supported"] = f.asScopes
 	}
 	writeJSON(w, 200, m)
 }
