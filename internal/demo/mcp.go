@@ -34,8 +34,15 @@ func (s *Server) mcpServer() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/oauth-protected-resource/mcp", s.prm)
 	srv := newMCPServer()
-	if s.has("mcp-not-found") {
+	switch {
+	case s.has("mcp-not-found"):
 		mux.Handle("/mcp", http.NotFoundHandler())
+		return mux
+	case s.has("post-not-allowed"):
+		mux.HandleFunc("/mcp", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", "GET")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		})
 		return mux
 	}
 	// Stateless, because the Go SDK serves the 2026-07-28 revision only in
@@ -119,6 +126,8 @@ func (s *Server) requireToken(next http.Handler) http.Handler {
 				challenge(http.StatusUnauthorized, `error="invalid_token"`, `scope="mcp:read"`)
 			case s.has("forbidden-without-token"):
 				challenge(http.StatusForbidden, `scope="mcp:read"`)
+			case s.has("challenge-offline-access"):
+				challenge(http.StatusUnauthorized, `scope="mcp:read offline_access"`)
 			default:
 				challenge(http.StatusUnauthorized, `scope="mcp:read"`)
 			}

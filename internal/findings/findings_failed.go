@@ -9,14 +9,12 @@ var failedFindings = []Finding{
 		Title:    "The unauthenticated request got no usable answer",
 		Severity: Error,
 		Rules:    []string{"MCP 2025-11-25 Authorization §Error Handling", "RFC 6750 §3"},
-		Why: "The first request (an initialize without a token) must get 401 with a challenge, or a success when the " +
-			"server needs no authorization. Anything else stops the walk: a refused connection, a timeout, a TLS error, " +
-			"or a status such as 404, 405 or 400 returned before authorization is checked.",
-		Breaks: "Clients cannot tell that the server wants OAuth. A 404/405 on the MCP path makes clients try the legacy " +
-			"HTTP+SSE transport and report a transport error (\"SSE error: Non-200 status code (405)\") instead of \"needs auth\".",
+		Why: "The first request (an initialize without a token) got no answer at all: a refused connection, a timeout, " +
+			"or a server that names only protocol revisions mcpwalk does not speak. An answer with the wrong status is " +
+			"probe.status-unexpected; a certificate that is not accepted, probe.tls-certificate.",
+		Breaks:  "Clients cannot reach the server at all, so nothing about its authorization can be seen.",
 		Clients: Clients{Refuse: []string{mostClients}},
-		Fix: "Check the URL (the full MCP endpoint, with its path), that the server is running and reachable, and put the " +
-			"authorization middleware in front of routing and method checks so that any request without a token gets 401.",
+		Fix:     "Check the URL (the full MCP endpoint, with its path) and that the server is running and reachable from here.",
 	},
 	{
 		ID:       "prm.failed",
