@@ -60,7 +60,7 @@ type ClientEntry struct {
 	RegisteredAt time.Time `json:"registered_at"`
 }
 
-func tokenKey(server string) string          { return "token:" + server }
+func tokenKey(server string) string            { return "token:" + server }
 func clientKey(issuer, clientID string) string { return "client:" + issuer + " " + clientID }
 
 const indexKey = "index"
