@@ -29,6 +29,8 @@ var faults = []Fault{
 	{"prm-html", "the PRM URL serves an HTML page with 200 (a single-page-app catch-all)", "prm", "prm.found", "error"},
 	{"prm-oversized", "a Protected Resource Metadata document over 1 MiB", "prm", "prm.found", "error"},
 	{"prm-slow", "the PRM endpoint takes longer than the client's timeout", "prm", "prm.found", "error"},
+	{"prm-path-forbidden", "no resource_metadata; the path-aware PRM URL answers 403 (a CDN rule), the root URL serves the PRM", "prm", "prm.fallback-status", "warning"},
+	{"prm-appended-path", "no resource_metadata; the PRM is served at /mcp/.well-known/oauth-protected-resource, the suffix appended", "prm", "prm.nonstandard-location", "error"},
 	{"prm-offline-access", "PRM scopes_supported lists offline_access", "prm", "prm.offline-access", "warning"},
 	{"issuer-trailing-slash", "the metadata issuer differs from the issuer identifier by a trailing slash", "asmeta", "asmeta.issuer-mismatch", "error"},
 	{"metadata-wrong-content-type", "authorization server metadata served as text/plain", "asmeta", "asmeta.found", "error"},

@@ -32,7 +32,18 @@ func scopeFor(body []byte) string {
 
 func (s *Server) mcpServer() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /.well-known/oauth-protected-resource/mcp", s.prm)
+	switch {
+	case s.has("prm-path-forbidden"):
+		// A CDN rule guards the path-aware URL; the root one is served.
+		mux.HandleFunc("GET /.well-known/oauth-protected-resource/mcp", func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "forbidden", http.StatusForbidden)
+		})
+		mux.HandleFunc("GET /.well-known/oauth-protected-resource", s.prm)
+	case s.has("prm-appended-path"):
+		mux.HandleFunc("GET /mcp/.well-known/oauth-protected-resource", s.prm)
+	default:
+		mux.HandleFunc("GET /.well-known/oauth-protected-resource/mcp", s.prm)
+	}
 	srv := newMCPServer()
 	switch {
 	case s.has("mcp-not-found"):
@@ -104,7 +115,7 @@ func (s *Server) requireToken(next http.Handler) http.Handler {
 			}
 		}
 		challenge := func(status int, params ...string) {
-			if !s.has("no-resource-metadata") {
+			if !s.has("no-resource-metadata") && !s.has("prm-path-forbidden") && !s.has("prm-appended-path") {
 				params = append(params, fmt.Sprintf("resource_metadata=%q", s.PRMURL))
 			}
 			switch {
