@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -16,38 +15,6 @@ import (
 
 // Client-side rules mcpwalk obeys rather than reports; the coverage map
 // (internal/findings/testdata/coverage.tsv) points at these tests.
-
-// onPath answers requests for path with h; everything else goes to the fake.
-func onPath(path string, h func(w http.ResponseWriter, r *http.Request, next http.Handler)) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path == path {
-				h(w, r, next)
-				return
-			}
-			next.ServeHTTP(w, r)
-		})
-	}
-}
-
-// rewriteAuthorizationResponse lets the fake answer /authorize, then
-// changes the query of its redirect back to the client.
-func rewriteAuthorizationResponse(change func(q url.Values)) func(http.Handler) http.Handler {
-	return onPath("/authorize", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
-		rec := httptest.NewRecorder()
-		next.ServeHTTP(rec, r)
-		loc, err := url.Parse(rec.Header().Get("Location"))
-		if err != nil || rec.Code != http.StatusFound {
-			w.WriteHeader(rec.Code)
-			_, _ = w.Write(rec.Body.Bytes())
-			return
-		}
-		q := loc.Query()
-		change(q)
-		loc.RawQuery = q.Encode()
-		http.Redirect(w, r, loc.String(), http.StatusFound)
-	})
-}
 
 // C-22, C-32, FM-E2: a dynamic registration is a public native client
 // that asks for the refresh_token grant.

@@ -265,4 +265,26 @@ var asmetaFindings = []Finding{
 		Clients: Clients{Refuse: []string{"clients that fall back only on 404"}, Tolerate: []string{goSDK, "mcpwalk"}},
 		Fix:     "Answer 404 at metadata URLs the authorization server does not serve: exempt /.well-known/* from gateway authentication and CDN challenge rules.",
 	},
+	{
+		ID:       "asmeta.grant-types",
+		Title:    "grant_types_supported does not include authorization_code",
+		Severity: Warning,
+		Rules:    []string{"RFC 8414 §2 (grant_types_supported; default [\"authorization_code\", \"implicit\"])", "MCP 2025-11-25 Authorization §Authorization Code Protection"},
+		Why: "A user authorizes an MCP client with the authorization code grant. Metadata that lists grants without it " +
+			"says the token endpoint will not redeem a code; mcpwalk tries anyway and reports what happens.",
+		Breaks: "Clients that check the list refuse to start; the others get unsupported_grant_type at the token endpoint " +
+			"after the user has already logged in.",
+		Fix: "List authorization_code (and refresh_token if refresh tokens are issued) in grant_types_supported, or leave the " +
+			"member out; enable the grant for the client if the list is right for the server but not for this client.",
+	},
+	{
+		ID:       "asmeta.protected-resources",
+		Title:    "The authorization server's protected_resources do not include this resource",
+		Severity: Info,
+		Rules:    []string{"RFC 9728 §4 (protected_resources in authorization server metadata)"},
+		Why: "An authorization server may list the resources it issues tokens for. One that lists others but not this MCP " +
+			"server may not be the one meant for it, or may refuse its resource indicator.",
+		Breaks: "Nothing by itself: clients do not have to check the list. It often explains an invalid_target that follows.",
+		Fix:    "Add the MCP server's resource identifier to protected_resources, or point authorization_servers in its PRM at the right authorization server.",
+	},
 }
