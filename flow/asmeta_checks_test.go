@@ -22,7 +22,9 @@ func TestASChecksForWalk(t *testing.T) {
 			"asmeta.grant-types", "", ""},
 		{"protected_resources without this one", func(f *fake, m map[string]any) { m["protected_resources"] = []string{"https://api.example.com"} },
 			"asmeta.protected-resources", check.Info, `["https://api.example.com"] do not include the resource`},
-		{"protected_resources with this one", func(f *fake, m map[string]any) { m["protected_resources"] = []string{"https://api.example.com", f.url()} },
+		{"protected_resources with this one", func(f *fake, m map[string]any) {
+			m["protected_resources"] = []string{"https://api.example.com", f.url()}
+		},
 			"asmeta.protected-resources", "", ""},
 	}
 	for _, tt := range tests {
