@@ -117,11 +117,15 @@ func (f *fake) start(t *testing.T) *fake {
 	if !f.noDCR {
 		mux.HandleFunc("POST /register", f.register)
 	}
+	if f.cimd {
+		mux.HandleFunc("GET /client.json", f.clientDocument)
+	}
 	mux.Handle("/mcp", f.protect(mcpHandler()))
 	return f
 }
 
 func (f *fake) url() string     { return f.srv.URL + "/mcp" }
+func (f *fake) cimdURL() string { return f.srv.URL + "/client.json" }
 func (f *fake) issuer() string  { return f.srv.URL + f.issuerPath }
 func (f *fake) prmURL() string  { return f.srv.URL + "/.well-known/oauth-protected-resource/mcp" }
 func (f *fake) wantIss() string { return f.issuer() + f.issuerSuffix }
@@ -145,6 +149,12 @@ func (f *fake) prm(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, 200, map[string]any{"resource": res, "authorization_servers": []string{issuer},
 		"scopes_supported": []string{"read", "write"}})
+}
+
+// clientDocument is the Client ID Metadata Document at cimdURL.
+func (f *fake) clientDocument(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, 200, map[string]any{"client_id": f.cimdURL(), "client_name": "mcpwalk test", "redirect_uris": []string{"http://127.0.0.1/callback"},
+		"grant_types": []string{"authorization_code", "refresh_token"}, "token_endpoint_auth_method": "none"})
 }
 
 func (f *fake) asMeta(w http.ResponseWriter, r *http.Request) {
@@ -240,7 +250,7 @@ func (f *fake) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cl, ok := f.clients[id]
-	if !ok && !(f.cimd && strings.HasPrefix(id, "https://")) || cl.secret != secret {
+	if !ok && !(f.cimd && id == f.cimdURL()) || cl.secret != secret {
 		writeJSON(w, 401, map[string]string{"error": "invalid_client"})
 		return
 	}

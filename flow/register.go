@@ -51,7 +51,8 @@ func (e *Engine) register(ctx context.Context, s *stepCtx) error {
 	}
 	r, err := e.deps.Listen(ctx, e.cfg.CallbackPort, e.cfg.CallbackPath)
 	if err != nil {
-		return fail("Free the port or pick another with --callback-port.", "starting the loopback redirect listener: %v", err)
+		callbackPortProblem(s, e.cfg.CallbackPort, err)
+		return nil
 	}
 	e.receiver = r
 	redirect := r.RedirectURI()
@@ -64,6 +65,7 @@ func (e *Engine) register(ctx context.Context, s *stepCtx) error {
 	case e.cfg.ClientMetadataURL != "" && e.as.ClientIDMetadataDocumentSupported:
 		e.client = &ClientInfo{ID: e.cfg.ClientMetadataURL, Source: "cimd", AuthMethod: "none", RedirectURI: redirect}
 		s.add(check.New("register.cimd", check.Pass, specRegistration, "", "using the Client ID Metadata Document %s as client_id", e.client.ID))
+		e.checkOwnCIMD(ctx, s, e.cfg.ClientMetadataURL, redirect)
 	case e.as.RegistrationEndpoint != "":
 		if e.cfg.ClientMetadataURL != "" {
 			s.add(check.New("register.cimd-unsupported", check.Info, specRegistration,
@@ -199,8 +201,9 @@ func (e *Engine) registerDynamic(ctx context.Context, s *stepCtx, redirect strin
 			"POST %s: expected 201 with a client_id, got %d %s%s", url, resp.StatusCode, oauthErrorText(out.Error, out.ErrorDescription), bodyHint(mt, raw, jsonErr)))
 		return nil
 	case jsonErr != nil || out.ClientID == "":
-		return fail("Return the registered client metadata as JSON with client_id (RFC 7591 §3.2.1).",
-			"POST %s: expected a JSON object with client_id, got %d %s%s", url, resp.StatusCode, mt, bodyHint(mt, raw, jsonErr))
+		s.add(check.New("register.dcr-response", check.Fail, specDCR, "Return the registered client metadata as JSON with client_id (RFC 7591 §3.2.1).",
+			"POST %s: expected a JSON object with client_id, got %d %s%s", url, resp.StatusCode, orNoType(mt), bodyHint(mt, raw, jsonErr)))
+		return nil
 	case resp.StatusCode == http.StatusCreated:
 		s.add(check.New("register.dcr-status", check.Pass, specDCR, "", "registered: 201 Created"))
 	default:
@@ -212,6 +215,10 @@ func (e *Engine) registerDynamic(ctx context.Context, s *stepCtx, redirect strin
 			"registration response Content-Type %q, expected application/json", mt))
 	}
 	method := out.TokenEndpointAuthMethod
+	if supported := e.as.TokenEndpointAuthMethodsSupported; (method == "" || method == "none") && len(supported) > 0 && !contains(supported, "none") {
+		s.add(check.New("register.auth-method-none", check.Info, "RFC 8414 §2", "List \"none\" in token_endpoint_auth_methods_supported if the token endpoint accepts public clients.",
+			"registered as a public client (none), but token_endpoint_auth_methods_supported %v lacks \"none\"", supported))
+	}
 	switch {
 	case method == "":
 		method = "none"

@@ -77,6 +77,11 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 		ClientName              string   `json:"client_name"`
 		ApplicationType         string   `json:"application_type"`
 	}
+	if s.has("dcr-html-page") {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte("<!doctype html><html><body><div id=app>Sign in</div></body></html>"))
+		return
+	}
 	if err := json.NewDecoder(io.LimitReader(r.Body, maxBody)).Decode(&req); err != nil {
 		oauthError(w, http.StatusBadRequest, "invalid_client_metadata", "body is not a JSON object: "+err.Error())
 		return

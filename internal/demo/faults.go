@@ -39,6 +39,7 @@ var faults = []Fault{
 	{"pkce-plain-only", "code_challenge_methods_supported is [\"plain\"]", "asmeta", "asmeta.pkce-no-s256", "error"},
 	{"no-registration", "no registration endpoint, no CIMD support", "register", "register.no-mechanism", "error"},
 	{"dcr-rejects-loopback", "dynamic registration rejects http loopback redirect URIs", "register", "register.dcr-rejected", "error"},
+	{"dcr-html-page", "the registration endpoint answers 200 with an HTML page (a single-page-app catch-all)", "register", "register.dcr-response", "error"},
 	{"dcr-status-200", "dynamic registration answers 200 instead of 201", "register", "register.dcr-status", "warning"},
 	{"dcr-forces-basic", "registration assigns client_secret_basic, but the token endpoint reads only body credentials", "token", "token.invalid-client", "error"},
 	{"no-iss", "the metadata promises iss, the authorization response lacks it", "authorize", "authorize.iss-missing", "error"},

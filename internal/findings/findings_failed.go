@@ -41,12 +41,11 @@ var failedFindings = []Finding{
 		Title:    "Client registration failed",
 		Severity: Error,
 		Rules:    []string{"RFC 7591 §3", "MCP 2025-11-25 Authorization §Client Registration Approaches"},
-		Why: "No client_id could be obtained: the loopback redirect listener could not start (port in use), the " +
-			"registration endpoint did not answer, or it answered something other than a JSON object with client_id.",
-		Breaks: "No authorization request can be made. A callback port already in use usually means another client " +
-			"(or an earlier run) still listens there.",
+		Why: "No client_id could be obtained and no more specific finding says why: the registration endpoint did not " +
+			"answer at all, or a non-interactive grant was asked for without --client-id.",
+		Breaks:  "No authorization request can be made.",
 		Clients: Clients{Refuse: []string{mostClients}},
-		Fix:     "Free the port or pick another with --callback-port; check registration_endpoint and its answer in the transcript.",
+		Fix:     "Check registration_endpoint and that it is reachable from here; see register.callback-port and register.dcr-response for the usual causes.",
 	},
 	{
 		ID:       "authorize.failed",
