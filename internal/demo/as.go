@@ -140,6 +140,9 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	c, err := s.clientFor(r, q.Get("client_id"))
+	if err == nil && s.has("registration-not-shared") && c.ID != s.PreRegisteredClientID && !strings.Contains(c.ID, "://") {
+		err = fmt.Errorf("unknown client_id %q", c.ID) // registered on another instance
+	}
 	if err != nil {
 		http.Error(w, "invalid client: "+err.Error(), http.StatusBadRequest)
 		return
@@ -169,6 +172,8 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		fail("invalid_request", "code_challenge_method must be S256")
 	case q.Get("resource") != s.MCPURL && !s.has("no-audience-check"):
 		fail("invalid_target", fmt.Sprintf("resource must be %s", s.MCPURL))
+	case s.has("resource-rejected"):
+		fail("invalid_target", "the resource is not an API registered here")
 	case !hasAll(scopesSupported, scopes):
 		fail("invalid_scope", "unknown scope in "+q.Get("scope"))
 	default:
@@ -187,6 +192,10 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 			v.Del("iss")
 		case s.has("wrong-iss"):
 			v.Set("iss", "https://wrong-issuer.example")
+		}
+		if u, err := url.Parse(redirect); err == nil && s.has("redirect-port-dropped") {
+			u.Host = u.Hostname()
+			redirect = u.String()
 		}
 		http.Redirect(w, r, withQuery(redirect, v), http.StatusFound)
 	}

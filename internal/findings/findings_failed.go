@@ -52,14 +52,13 @@ var failedFindings = []Finding{
 		Title:    "The authorization step failed",
 		Severity: Error,
 		Rules:    []string{"RFC 6749 §4.1", "MCP 2025-11-25 Authorization §Authorization Code Protection"},
-		Why: "The authorization server answered with an error (access_denied, invalid_scope, invalid_target, " +
-			"unauthorized_client…), the browser never came back to the redirect URI within --auth-wait, a headless " +
-			"walk met a login page, or the authorization server does not offer PKCE S256.",
+		Why: "The step stopped without a more specific finding: the browser never came back to the redirect URI within " +
+			"--auth-wait, a headless walk met a login page (a person is needed), or the authorization server does not " +
+			"offer PKCE S256. Error responses, error pages and wrong redirects have findings of their own.",
 		Breaks:  "No authorization code, so no token.",
 		Clients: Clients{Refuse: []string{mostClients}},
-		Fix: "Read the error and error_description in the step. invalid_scope: the requested scopes are unknown to the " +
-			"authorization server (check PRM scopes_supported and the challenge's scope). invalid_target: see " +
-			"token.invalid-target. A redirect_uri error page: the registered redirect URI differs (port, localhost vs 127.0.0.1, path).",
+		Fix: "Read the step's error: finish the login within --auth-wait, run without --headless for an authorization " +
+			"server that wants a person, or see authorize.error, authorize.error-page and authorize.redirect-mismatch.",
 	},
 	{
 		ID:       "token.failed",
