@@ -51,6 +51,7 @@ var faults = []Fault{
 	{"state-dropped", "the authorization response does not return state", "authorize", "authorize.state", "error"},
 	{"token-error-200", "token errors come back with HTTP 200", "token", "token.error-status", "error"},
 	{"token-html-error", "token errors come back as an HTML page", "token", "token.not-json", "error"},
+	{"token-login-page", "the token endpoint answers 200 with an HTML login page", "token", "token.not-json", "error"},
 	{"token-no-store-missing", "token responses without Cache-Control: no-store", "token", "token.cache-control", "warning"},
 	{"query-token-accepted", "the MCP server accepts access_token in the URL query", "probes:query-token", "probes.query-token-accepted", "error"},
 	{"invalid-token-500", "an unknown token gets 500 instead of 401", "probes:invalid-token", "probes.invalid-token-status", "error"},

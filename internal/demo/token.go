@@ -26,6 +26,10 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	case s.has("token-error-200") && r.PostForm.Get("grant_type") == "authorization_code":
 		writeJSON(w, http.StatusOK, map[string]string{"error": "invalid_grant", "error_description": "this server reports errors with 200"})
 		return
+	case s.has("token-login-page") && r.PostForm.Get("grant_type") == "authorization_code":
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte("<html><body><form action=/login>Sign in</form></body></html>"))
+		return
 	case s.has("token-html-error") && r.PostForm.Get("grant_type") == "authorization_code":
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(http.StatusBadRequest)
