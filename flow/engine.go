@@ -294,7 +294,9 @@ func (e *Engine) run(ctx context.Context, id string, fn func(context.Context, *s
 	if attempt > 1 {
 		s.res.Attempt = attempt
 	}
+	d := e.beginDiagnosis(id)
 	err := fn(ctx, s)
+	e.diagnose(d, s, err)
 	s.res.Exchanges = e.deps.Recorder.End(col)
 	if s.res.Exchanges == nil {
 		s.res.Exchanges = []exchange{}

@@ -58,6 +58,11 @@ type fake struct {
 	movedTo *fake
 	// asScopes is the authorization server's scopes_supported.
 	asScopes []string
+	// How the MCP server answers a "secret" call whose token lacks scope:
+	// scope401 with 401 instead of 403; scopeBug with 403 even when the
+	// token has the scope; incremental with one missing scope at a time,
+	// "secret" then needing "admin" as well.
+	scope401, scopeBug, incremental bool
 	// mw, when set, wraps the whole fake: a test that needs one odd answer
 	// (an error page, a changed redirect) puts it here.
 	mw func(http.Handler) http.Handler
@@ -342,16 +347,36 @@ func (f *fake) protect(next http.Handler) http.Handler {
 			http.Error(w, "unauthorized", 401)
 			return
 		}
-		if r.Method == http.MethodPost && !containsScope(scopes, "write") {
+		if need := f.missing(scopes); r.Method == http.MethodPost && need != "" {
 			body, _ := readBody(r)
 			if strings.Contains(body, `"name":"secret"`) {
-				w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer error="insufficient_scope", scope="read write", resource_metadata=%q`, f.prmURL()))
-				http.Error(w, "forbidden", 403)
+				status, code := http.StatusForbidden, "insufficient_scope"
+				if f.scope401 {
+					status, code = http.StatusUnauthorized, "invalid_token"
+				}
+				w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer error=%q, scope=%q, resource_metadata=%q`, code, need, f.prmURL()))
+				http.Error(w, http.StatusText(status), status)
 				return
 			}
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// missing is the scope a "secret" call with scopes lacks, for the
+// challenge; "" when none is.
+func (f *fake) missing(scopes []string) string {
+	switch {
+	case f.scopeBug:
+		return "read write"
+	case f.incremental && !containsScope(scopes, "write"):
+		return "write"
+	case f.incremental && !containsScope(scopes, "admin"):
+		return "admin"
+	case !containsScope(scopes, "write"):
+		return "read write"
+	}
+	return ""
 }
 
 // moveTo points the MCP server at another authorization server.

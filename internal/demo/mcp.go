@@ -152,6 +152,11 @@ func (s *Server) requireToken(next http.Handler) http.Handler {
 		case g == nil:
 			challenge(http.StatusUnauthorized, `error="invalid_token"`, `error_description="unknown, expired or revoked token"`)
 			return
+		case s.has("audience-trailing-slash"):
+			// The resource server normalises its own URL with a trailing
+			// slash and compares the token's audience with that.
+			challenge(http.StatusUnauthorized, `error="invalid_token"`, fmt.Sprintf(`error_description="audience %s is not %s/"`, g.Resource, s.MCPURL))
+			return
 		case g.Resource != s.MCPURL && !s.has("no-audience-check"):
 			challenge(http.StatusUnauthorized, `error="invalid_token"`, `error_description="token audience is not this server"`)
 			return
@@ -166,12 +171,22 @@ func (s *Server) requireToken(next http.Handler) http.Handler {
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
-			if need := scopeFor(body); need != "" && !slices.Contains(g.Scopes, need) {
-				if s.has("forbidden-without-error") {
-					challenge(http.StatusForbidden, fmt.Sprintf("scope=%q", "mcp:read "+need))
-				} else {
-					challenge(http.StatusForbidden, `error="insufficient_scope"`, fmt.Sprintf("scope=%q", "mcp:read "+need))
-				}
+			need := scopeFor(body)
+			refuse := need != "" && !slices.Contains(g.Scopes, need)
+			if need != "" && s.has("scope-granted-refused") {
+				// Compares the granted scope string as a whole, not as a set.
+				refuse = strings.Join(g.Scopes, " ") != need
+			}
+			switch {
+			case !refuse:
+			case s.has("insufficient-scope-401"):
+				challenge(http.StatusUnauthorized, `error="invalid_token"`, fmt.Sprintf("scope=%q", "mcp:read "+need))
+				return
+			case s.has("forbidden-without-error"):
+				challenge(http.StatusForbidden, fmt.Sprintf("scope=%q", "mcp:read "+need))
+				return
+			default:
+				challenge(http.StatusForbidden, `error="insufficient_scope"`, fmt.Sprintf("scope=%q", "mcp:read "+need))
 				return
 			}
 		}

@@ -75,8 +75,9 @@ var failedFindings = []Finding{
 		Title:    "The MCP session could not be opened",
 		Severity: Error,
 		Rules:    []string{"MCP Lifecycle §Initialization", "MCP Transports §Streamable HTTP"},
-		Why: "The initialize handshake failed with the token: the server rejected the token (audience, scope, issuer), " +
-			"answered with a status or body the SDK cannot read, or speaks a transport other than Streamable HTTP.",
+		Why: "The initialize handshake failed without a more specific finding: the server answered with a status or body " +
+			"the SDK cannot read, or speaks a transport other than Streamable HTTP. A token refused with 401 is " +
+			"connect.token-rejected.",
 		Breaks: "OAuth succeeded but MCP does not work — the most confusing outcome for users. A 401 here usually means the " +
 			"server does not accept the token's audience or issuer (see token.audience-mismatch).",
 		Clients: Clients{Refuse: []string{mostClients}},
