@@ -133,6 +133,7 @@ func (e *Engine) discoverAS(ctx context.Context, s *stepCtx) error {
 	s.res.Summary = fmt.Sprintf("issuer %s", md.Issuer)
 	if res.From != nil {
 		s.res.Summary += ", metadata from " + res.From.URL
+		e.asMetaURL = res.From.URL
 	}
 	return nil
 }

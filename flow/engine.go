@@ -42,6 +42,7 @@ type Engine struct {
 	legacy     bool // 2025-03-26 path: no PRM, AS at the server origin
 	issuer     string
 	as         *discovery.AuthServerMetadata
+	asMetaURL  string // where the metadata was found
 	client     *ClientInfo
 	receiver   Receiver
 	requested  []string // scopes requested so far (union on step-up)
@@ -405,6 +406,11 @@ var probeTitles = map[string]string{
 	"session-without-token": "Probe: a session id alone, without a token, is refused",
 	"origin":                "Probe: a foreign Origin is refused",
 	"cors":                  "Probe: CORS preflight for browser-based clients (info)",
+	"cors-discovery":        "Probe: browsers may read the challenge and the metadata (info)",
+	"empty-bearer":          "Probe: an Authorization header without a token is refused",
+	"host":                  "Probe: a foreign Host is refused by a local server",
+	"redirect-uri":          "Probe: the authorization server validates redirect URIs",
+	"pkce":                  "Probe: the token endpoint verifies code_verifier",
 }
 
 var stepTitles = map[string]string{

@@ -63,6 +63,12 @@ type fake struct {
 	// token has the scope; incremental with one missing scope at a time,
 	// "secret" then needing "admin" as well.
 	scope401, scopeBug, incremental bool
+	// openRedirect redirects to any redirect_uri (by default a registered
+	// one is required: exactly, or any port for a loopback IP);
+	// exactPort refuses another port of a registered loopback URI.
+	openRedirect, exactPort bool
+	// skipPKCE redeems codes without checking code_verifier.
+	skipPKCE bool
 	// mw, when set, wraps the whole fake: a test that needs one odd answer
 	// (an error page, a changed redirect) puts it here.
 	mw func(http.Handler) http.Handler
@@ -80,7 +86,10 @@ type fake struct {
 	refreshs map[string]fakeCode // refresh token → grant
 }
 
-type fakeClient struct{ secret, method string }
+type fakeClient struct {
+	secret, method string
+	redirects      []string // nil: any loopback redirect URI
+}
 
 type fakeCode struct {
 	client, challenge, resource, redirect string
@@ -190,8 +199,15 @@ func (f *fake) register(w http.ResponseWriter, r *http.Request) {
 	var req map[string]any
 	_ = json.NewDecoder(r.Body).Decode(&req)
 	id := "dcr-" + rand.Text()[:8]
+	var redirects []string
+	if list, ok := req["redirect_uris"].([]any); ok {
+		for _, v := range list {
+			s, _ := v.(string)
+			redirects = append(redirects, s)
+		}
+	}
 	f.mu.Lock()
-	f.clients[id] = fakeClient{method: "none"}
+	f.clients[id] = fakeClient{method: "none", redirects: redirects}
 	f.mu.Unlock()
 	req["client_id"] = id
 	writeJSON(w, 201, req)
@@ -204,6 +220,10 @@ func (f *fake) authorize(w http.ResponseWriter, r *http.Request) {
 	f.mu.Unlock()
 	if q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" {
 		http.Error(w, "PKCE S256 required", 400)
+		return
+	}
+	if !f.redirectOK(q.Get("client_id"), q.Get("redirect_uri")) {
+		http.Error(w, "redirect_uri is not registered for this client", 400)
 		return
 	}
 	code := rand.Text()
@@ -279,7 +299,7 @@ func (f *fake) token(w http.ResponseWriter, r *http.Request) {
 	case !ok || c.client != id || c.redirect != r.PostForm.Get("redirect_uri"):
 		writeJSON(w, 400, map[string]string{"error": "invalid_grant"})
 		return
-	case base64.RawURLEncoding.EncodeToString(sum[:]) != c.challenge:
+	case base64.RawURLEncoding.EncodeToString(sum[:]) != c.challenge && !f.skipPKCE:
 		writeJSON(w, 400, map[string]string{"error": "invalid_grant", "error_description": "PKCE verification failed"})
 		return
 	case c.resource != r.PostForm.Get("resource"):
@@ -361,6 +381,32 @@ func (f *fake) protect(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// redirectOK: a registered redirect URI, exactly or (unless exactPort)
+// on any port for a loopback IP; a client without a list may use any
+// loopback URI.
+func (f *fake) redirectOK(clientID, raw string) bool {
+	if f.openRedirect {
+		return true
+	}
+	f.mu.Lock()
+	cl, ok := f.clients[clientID]
+	f.mu.Unlock()
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "http" || u.Hostname() != "127.0.0.1" {
+		return false
+	}
+	if !ok || cl.redirects == nil {
+		return u.Path == "/callback"
+	}
+	for _, r := range cl.redirects {
+		ru, err := url.Parse(r)
+		if r == raw || err == nil && !f.exactPort && ru.Hostname() == u.Hostname() && ru.Path == u.Path {
+			return true
+		}
+	}
+	return false
 }
 
 // missing is the scope a "secret" call with scopes lacks, for the

@@ -2,6 +2,8 @@ package flow
 
 import (
 	"context"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -72,6 +74,7 @@ func TestProbeChecks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := httptest.NewUnstartedServer(tt.handler)
+			srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake of the TLS case
 			if tt.tls {
 				srv.StartTLS()
 			} else {

@@ -33,6 +33,11 @@ func (e *Engine) Probes(ctx context.Context) {
 		{"session-without-token", e.probeSessionWithoutToken},
 		{"origin", e.probeOrigin},
 		{"cors", e.probeCORS},
+		{"cors-discovery", e.probeCORSDiscovery},
+		{"empty-bearer", e.probeEmptyBearer},
+		{"host", e.probeHost},
+		{"redirect-uri", e.probeRedirectURI},
+		{"pkce", e.probePKCE},
 	} {
 		// A probe's failure is a finding about the server, not a reason to
 		// stop probing: run ignores the error here on purpose.

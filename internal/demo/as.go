@@ -65,6 +65,7 @@ func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
 		_ = json.NewEncoder(w).Encode(m)
 		return
 	}
+	w.Header().Set("Access-Control-Allow-Origin", "*") // public, for browser-based clients
 	writeJSON(w, http.StatusOK, m)
 }
 
@@ -148,7 +149,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect := q.Get("redirect_uri")
-	if !c.redirectOK(redirect) {
+	if !s.has("open-redirect") && !c.redirectOK(redirect, s.has("loopback-port-exact")) {
 		http.Error(w, fmt.Sprintf("redirect_uri %q is not registered for this client", redirect), http.StatusBadRequest)
 		return
 	}
@@ -203,12 +204,12 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 
 // redirectOK matches exactly, except that a loopback redirect URI may use
 // any port (RFC 8252 §7.3).
-func (c *client) redirectOK(raw string) bool {
+func (c *client) redirectOK(raw string, exactPort bool) bool {
 	u, err := url.Parse(raw)
 	if err != nil || raw == "" {
 		return false
 	}
-	if c.AnyLoopback {
+	if c.AnyLoopback && !exactPort {
 		return u.Scheme == "http" && isLoopback(u.Hostname())
 	}
 	for _, reg := range c.RedirectURIs {
@@ -216,7 +217,7 @@ func (c *client) redirectOK(raw string) bool {
 			return true
 		}
 		ru, err := url.Parse(reg)
-		if err == nil && u.Scheme == "http" && isLoopback(u.Hostname()) && ru.Scheme == u.Scheme &&
+		if err == nil && !exactPort && u.Scheme == "http" && isLoopback(u.Hostname()) && ru.Scheme == u.Scheme &&
 			ru.Hostname() == u.Hostname() && ru.Path == u.Path && ru.RawQuery == u.RawQuery {
 			return true
 		}

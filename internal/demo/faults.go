@@ -59,6 +59,11 @@ var faults = []Fault{
 	{"query-token-accepted", "the MCP server accepts access_token in the URL query", "probes:query-token", "probes.query-token-accepted", "error"},
 	{"invalid-token-500", "an unknown token gets 500 instead of 401", "probes:invalid-token", "probes.invalid-token-status", "error"},
 	{"no-audience-check", "the MCP server accepts tokens issued for other resources", "probes:other-resource", "probes.other-resource-accepted", "error"},
+	{"empty-bearer-500", "an Authorization header of Bearer alone makes the MCP server fail with 500", "probes:empty-bearer", "probes.empty-bearer-status", "error"},
+	{"cors-no-expose", "the 401 allows the inspector's origin but does not expose WWW-Authenticate", "probes:cors-discovery", "probes.cors-expose", "info"},
+	{"open-redirect", "the authorization server redirects to any redirect_uri", "probes:redirect-uri", "probes.redirect-uri-not-validated", "error"},
+	{"loopback-port-exact", "the authorization server matches loopback redirect URIs with their port (ignores RFC 8252 §7.3)", "probes:redirect-uri", "probes.loopback-port-refused", "warning"},
+	{"pkce-not-verified", "the token endpoint does not check code_verifier", "probes:pkce", "probes.pkce-not-verified", "error"},
 	{"forbidden-without-error", `403 without error="insufficient_scope" (as the Go SDK's RequireBearerToken sends)`, "probes:insufficient-scope", "probes.insufficient-scope-error", "warning"},
 }
 

@@ -89,6 +89,7 @@ func (s *Server) prm(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	w.Header().Set("Access-Control-Allow-Origin", "*") // public, for browser-based clients
 	writeJSON(w, http.StatusOK, m)
 }
 
@@ -107,6 +108,9 @@ func (s *Server) requireToken(next http.Handler) http.Handler {
 			// connect: answer preflights before asking for a token.
 			w.Header().Set("Access-Control-Allow-Origin", o)
 			w.Header().Set("Access-Control-Expose-Headers", "WWW-Authenticate, Mcp-Session-Id")
+			if s.has("cors-no-expose") {
+				w.Header().Set("Access-Control-Expose-Headers", "Mcp-Session-Id")
+			}
 			if r.Method == http.MethodOptions {
 				w.Header().Set("Access-Control-Allow-Methods", "POST, GET, DELETE")
 				w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type, MCP-Protocol-Version, Mcp-Session-Id, Mcp-Method, Mcp-Name")
@@ -126,6 +130,10 @@ func (s *Server) requireToken(next http.Handler) http.Handler {
 				w.Header().Set("WWW-Authenticate", "Bearer "+strings.Join(params, ", "))
 			}
 			http.Error(w, http.StatusText(status), status)
+		}
+		if s.has("empty-bearer-500") && r.Header.Get("Authorization") == "Bearer" {
+			http.Error(w, "runtime error: index out of range [1] with length 1", http.StatusInternalServerError)
+			return
 		}
 		scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 		if s.has("query-token-accepted") && r.URL.Query().Get("access_token") != "" {

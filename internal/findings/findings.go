@@ -105,7 +105,7 @@ func (f Finding) Family() string {
 var families = [][]Finding{
 	probeFindings, prmFindings, asmetaFindings, discoveryFindings, storedFindings, registerFindings,
 	authorizeFindings, tokenFindings, connectFindings, callsFindings, probesFindings,
-	failedFindings,
+	probesASFindings, probesHTTPFindings, failedFindings,
 }
 
 var index = sync.OnceValue(func() map[string]Finding {
