@@ -57,6 +57,8 @@ func (e *Engine) register(ctx context.Context, s *stepCtx) error {
 	e.receiver = r
 	redirect := r.RedirectURI()
 	switch {
+	case e.cfg.ClientID != "" && !e.clientIssuerMatches(s):
+		return nil // the failing check says why
 	case e.cfg.ClientID != "":
 		e.client = &ClientInfo{ID: e.cfg.ClientID, Secret: e.cfg.ClientSecret, Source: "pre-registered",
 			RedirectURI: redirect, AuthMethod: e.pickAuthMethod(s, e.cfg.ClientSecret != "")}
@@ -98,6 +100,9 @@ func (e *Engine) registerNonInteractive(s *stepCtx) error {
 	if e.cfg.ClientID == "" {
 		return fail("Pass --client-id with --client-secret or --client-key: the "+e.grant()+" grant needs a client registered in advance.",
 			"the %s grant needs a pre-registered client, and no --client-id was given", e.grant())
+	}
+	if !e.clientIssuerMatches(s) {
+		return nil
 	}
 	e.client = &ClientInfo{ID: e.cfg.ClientID, Secret: e.cfg.ClientSecret, Source: "pre-registered",
 		AuthMethod: e.pickAuthMethod(s, e.cfg.ClientSecret != ""), GrantTypes: []string{e.grant()}}

@@ -32,3 +32,18 @@ func orNoType(mt string) string {
 	}
 	return mt
 }
+
+// clientIssuerMatches checks a pre-registered client's --client-issuer
+// against the authorization server of this walk: credentials from one
+// authorization server must not be used at another.
+func (e *Engine) clientIssuerMatches(s *stepCtx) bool {
+	if e.cfg.ClientIssuer == "" || e.cfg.ClientIssuer == e.issuer {
+		return true
+	}
+	s.add(check.New("register.client-issuer-mismatch", check.Fail,
+		"MCP 2026-07-28 Client Registration §Authorization Server Binding (credentials are keyed by issuer; a pre-registered mismatch SHOULD surface an error)",
+		"Register a client with the authorization server the resource now names and pass its --client-id (and --client-issuer), or point the resource back at the old one.",
+		"--client-id %q belongs to %q (--client-issuer), but the resource's authorization server is %q; expected the same issuer: its credentials are not sent there",
+		e.cfg.ClientID, e.cfg.ClientIssuer, e.issuer))
+	return false
+}

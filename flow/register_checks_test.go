@@ -77,6 +77,12 @@ func TestRegisterChecks(t *testing.T) {
 			cfg: func(f *fake) Config { return Config{ClientMetadataURL: "http://127.0.0.1:1/client.json"} },
 			id:  "register.cimd-document", status: check.Warn, msg: "could not be fetched from here to be checked"},
 		{name: "good document", fake: fake{cimd: true}, id: "register.cimd-document", status: ""},
+		{name: "a pre-registered client of another issuer", cfg: func(*fake) Config {
+			return Config{ClientID: "pre", ClientSecret: "pre-secret-123", ClientIssuer: "https://old-as.example.com"}
+		}, id: "register.client-issuer-mismatch", status: check.Fail, msg: `belongs to "https://old-as.example.com" (--client-issuer), but the resource's authorization server is "http://127.0.0.1:`},
+		{name: "a pre-registered client of this issuer", cfg: func(f *fake) Config {
+			return Config{ClientID: "pre", ClientSecret: "pre-secret-123", ClientIssuer: f.issuer()}
+		}, id: "register.client-issuer-mismatch", status: ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

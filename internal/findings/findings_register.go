@@ -244,4 +244,17 @@ var registerFindings = []Finding{
 		Breaks:   "Every expiry means a new interactive login.",
 		Fix:      "Add refresh_token to grant_types.",
 	},
+	{
+		ID:       "register.client-issuer-mismatch",
+		Title:    "The pre-registered client belongs to another authorization server",
+		Severity: Error,
+		Rules: []string{"MCP 2026-07-28 Client Registration §Authorization Server Binding (credentials are keyed by the issuer; a pre-registered client's issuer mismatch SHOULD surface an error)",
+			"SEP-2352"},
+		Why: "A client_id and secret are valid at the authorization server that issued them. When the resource names " +
+			"another one (it moved, or the PRM is wrong), presenting them there leaks the secret to a party that never " +
+			"issued it and fails anyway. --client-issuer says which issuer the --client-id belongs to.",
+		Breaks:  "Clients that do not bind credentials to an issuer send them to the new authorization server and get invalid_client (or, worse, a client of the same id there).",
+		Clients: Clients{Refuse: []string{strictClients}, Tolerate: []string{"clients without issuer binding (they present the credentials anyway)"}},
+		Fix:     "Register a client with the authorization server the resource now names and pass that --client-id and --client-issuer; or, if the PRM is wrong, point authorization_servers back at the right issuer.",
+	},
 }
