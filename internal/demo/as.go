@@ -60,6 +60,9 @@ func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
 		m["client_id_metadata_document_supported"] = false
 	case s.has("iss-not-advertised"):
 		m["authorization_response_iss_parameter_supported"] = false
+	case s.has("metadata-internal-address"):
+		// A proxy leaking its own view of the network.
+		m["jwks_uri"] = "https://169.254.169.254/jwks.json"
 	case s.has("metadata-wrong-content-type"):
 		w.Header().Set("Content-Type", "text/plain")
 		_ = json.NewEncoder(w).Encode(m)

@@ -34,6 +34,7 @@ var faults = []Fault{
 	{"prm-offline-access", "PRM scopes_supported lists offline_access", "prm", "prm.offline-access", "warning"},
 	{"issuer-trailing-slash", "the metadata issuer differs from the issuer identifier by a trailing slash", "asmeta", "asmeta.issuer-mismatch", "error"},
 	{"metadata-wrong-content-type", "authorization server metadata served as text/plain", "asmeta", "asmeta.found", "error"},
+	{"metadata-internal-address", "the metadata's jwks_uri is the cloud instance metadata address", "asmeta", "discovery.ssrf-suspicious-url", "warning"},
 	{"metadata-oidc-only", "metadata only at /.well-known/openid-configuration", "asmeta", "asmeta.oidc-only", "info"},
 	{"no-pkce-advertised", "no code_challenge_methods_supported in the metadata", "asmeta", "asmeta.pkce-missing", "error"},
 	{"pkce-plain-only", "code_challenge_methods_supported is [\"plain\"]", "asmeta", "asmeta.pkce-no-s256", "error"},

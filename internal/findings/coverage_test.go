@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/mcpwalk/mcpwalk/internal/demo"
 )
 
 // testdata/coverage.tsv maps every requirement of the shared spec
@@ -87,12 +89,17 @@ var goPath = regexp.MustCompile(`\b(?:cmd|flow|discovery|internal|tui)(?:/[A-Za-
 
 // TestCoverage checks the mapping: every label has a row; every id named
 // is in the registry; a covered row names a finding that reports the
-// problem (not a pass-only id, not a generic "<step>.failed"); a rule
-// mcpwalk obeys itself names the test that proves it; every test and
-// every .go file named exists; no gap is left open without a reason.
+// problem (not a pass-only id, not a generic "<step>.failed") and a test
+// that shows it; a rule mcpwalk obeys itself names the test that proves
+// it; every test and every .go file named exists; no gap is left open
+// without a reason.
 func TestCoverage(t *testing.T) {
 	root, _ := moduleRoot(t)
 	tests := testFunctions(t, root)
+	faults := map[string]bool{}
+	for _, f := range demo.Faults() {
+		faults[f.Finding] = true
+	}
 	rows := readCoverage(t)
 	seen := map[string]bool{}
 	labels := map[string]bool{}
@@ -116,7 +123,7 @@ func TestCoverage(t *testing.T) {
 			}
 		}
 		for _, name := range r.tests {
-			if fn, _, _ := strings.Cut(name, "/"); !tests[fn] {
+			if fn, _, _ := strings.Cut(name, "/"); tests[fn] == "" {
 				t.Errorf("%s: no test function %s in the module", at, fn)
 			}
 		}
@@ -132,6 +139,9 @@ func TestCoverage(t *testing.T) {
 		case "covered":
 			if !reports(r.ids) {
 				t.Errorf("%s: covered by %v, but none of them reports a problem precisely (pass-only or <step>.failed ids)", at, r.ids)
+			}
+			if !shown(r, tests, faults) {
+				t.Errorf("%s: covered by %v, but none of the tests %v names one of them (in its file, or as the finding of a demo fault for TestFaultCatalogue)", at, r.ids, r.tests)
 			}
 		case "dpop", "skills":
 		case "n/a":
@@ -179,13 +189,29 @@ func reports(ids []string) bool {
 	return false
 }
 
+// shown reports whether one of the row's tests shows one of its ids: the
+// test's file names the id, or the test walks the demo's fault catalogue
+// and a fault there expects the id.
+func shown(r coverageRow, tests map[string]string, faults map[string]bool) bool {
+	for _, name := range r.tests {
+		fn, _, _ := strings.Cut(name, "/")
+		for _, id := range r.ids {
+			if fn == "TestFaultCatalogue" && faults[id] ||
+				regexp.MustCompile(`(^|[^a-z0-9.-])`+regexp.QuoteMeta(id)+`([^a-z0-9-]|$)`).MatchString(tests[fn]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 var testFunc = regexp.MustCompile(`(?m)^func ((?:Test|Fuzz|Benchmark)[A-Za-z0-9_]*)\(`)
 
-// testFunctions returns the names of every test, fuzz and benchmark
-// function in the module's _test.go files.
-func testFunctions(t *testing.T, root string) map[string]bool {
+// testFunctions maps the name of every test, fuzz and benchmark function in
+// the module's _test.go files to the source of its file.
+func testFunctions(t *testing.T, root string) map[string]string {
 	t.Helper()
-	out := map[string]bool{}
+	out := map[string]string{}
 	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -204,7 +230,7 @@ func testFunctions(t *testing.T, root string) map[string]bool {
 			return err
 		}
 		for _, m := range testFunc.FindAllSubmatch(b, -1) {
-			out[string(m[1])] = true
+			out[string(m[1])] = string(b)
 		}
 		return nil
 	})

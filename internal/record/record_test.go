@@ -201,3 +201,13 @@ func TestRedirectDropsAuthorizationAcrossOrigins(t *testing.T) {
 		}
 	}
 }
+
+// Session ids are credentials too: masked like tokens, by header name.
+func TestRedactorMasksCredentialHeaders(t *testing.T) {
+	h := http.Header{"Mcp-Session-Id": {"sess-123"}, "Authorization": {"Bearer tok"}, "Dpop": {"proof"}, "Accept": {"application/json"}}
+	NewRedactor(false).Header(h)
+	want := http.Header{"Mcp-Session-Id": {Mask}, "Authorization": {"Bearer " + Mask}, "Dpop": {Mask}, "Accept": {"application/json"}}
+	if diff := cmp.Diff(want, h); diff != "" {
+		t.Errorf("headers (-want +got):\n%s", diff)
+	}
+}
