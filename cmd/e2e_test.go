@@ -147,8 +147,10 @@ func TestCheckTypeScriptExampleServer(t *testing.T) {
 	if tools == 0 {
 		t.Errorf("no tools listed")
 	}
-	// What this peer does wrong, and only that: it sends error="invalid_token"
-	// to a request that carried no token (RFC 6750 §3: SHOULD NOT), it never
+	// What this peer does wrong, and only that: its challenge names no scope
+	// (a SHOULD, info: clients fall back to scopes_supported), it sends
+	// error="invalid_token" to a request that carried no token (RFC 6750 §3:
+	// SHOULD NOT), it never
 	// sends iss (RFC 9207; a SHOULD in 2026-07-28) and does not support CIMD
 	// (a SHOULD since 2025-11-25), so registration is dynamic (deprecated in
 	// 2026-07-28); its tokens are opaque, and it issues no
@@ -157,7 +159,7 @@ func TestCheckTypeScriptExampleServer(t *testing.T) {
 	for _, f := range r.Findings {
 		ids = append(ids, f.ID+":"+f.Severity)
 	}
-	want := "probe.error-without-token:warning asmeta.iss-supported:info asmeta.cimd:warning register.dcr-deprecated:info authorize.iss-absent:warning token.no-refresh-token:info token.opaque:info"
+	want := "probe.scope-missing:info probe.error-without-token:warning asmeta.iss-supported:info asmeta.cimd:warning register.dcr-deprecated:info authorize.iss-absent:warning token.no-refresh-token:info token.opaque:info"
 	if strings.Join(ids, " ") != want {
 		t.Errorf("findings = %s\nwant       %s", strings.Join(ids, " "), want)
 	}
@@ -173,7 +175,12 @@ func TestCheckTypeScriptExampleServer(t *testing.T) {
 //     accepted: without --oauth-strict the example does not check the
 //     audience (RFC 8707; MCP forbids accepting tokens not issued for it);
 //   - a foreign Origin is served (a warning, since it runs on localhost);
-//   - its CORS preflight answer has no Access-Control-Allow-Origin (info).
+//   - its CORS preflight answer has no Access-Control-Allow-Origin (info),
+//     and neither has its 401, so browsers cannot read the challenge (info;
+//     its metadata documents do allow cross-origin reads).
+//
+// Its authorization server validates redirect URIs and PKCE, and the
+// server refuses a foreign Host and an empty Bearer: those probes pass.
 func TestProbesTypeScriptExampleServer(t *testing.T) {
 	url := testpeer.StartTSExample(t)
 	code, out, errOut := run(t, "check", "--headless", "--json", url)
@@ -187,7 +194,7 @@ func TestProbesTypeScriptExampleServer(t *testing.T) {
 			got = append(got, f.ID+":"+f.Severity)
 		}
 	}
-	want := "probes.invalid-token-status:error probes.other-resource-accepted:error probes.origin-not-validated:warning probes.cors:info"
+	want := "probes.invalid-token-status:error probes.other-resource-accepted:error probes.origin-not-validated:warning probes.cors:info probes.cors-expose:info"
 	if strings.Join(got, " ") != want {
 		t.Errorf("probe findings = %s\nwant             %s", strings.Join(got, " "), want)
 	}
@@ -233,9 +240,9 @@ func TestCheckTypeScriptExampleServerStrict(t *testing.T) {
 	if code != ExitFailed || !r.Completed {
 		t.Fatalf("exit %d completed=%v: want a completed walk with error findings\n%s", code, r.Completed, errOut)
 	}
-	want := "probe.error-without-token:warning asmeta.iss-supported:info asmeta.cimd:warning register.dcr-deprecated:info " +
+	want := "probe.scope-missing:info probe.error-without-token:warning asmeta.iss-supported:info asmeta.cimd:warning register.dcr-deprecated:info " +
 		"authorize.iss-absent:warning token.no-refresh-token:info token.opaque:info probes.invalid-token-status:error " +
-		"probes.other-resource-unavailable:info probes.origin-not-validated:warning probes.cors:info"
+		"probes.other-resource-unavailable:info probes.origin-not-validated:warning probes.cors:info probes.cors-expose:info"
 	if got := findingList(r); got != want {
 		t.Errorf("findings = %s\nwant       %s", got, want)
 	}

@@ -17,6 +17,7 @@ import (
 type clientFlags struct {
 	ClientID          string
 	ClientSecret      string
+	ClientIssuer      string
 	ClientMetadataURL string
 	Scopes            []string
 	Resource          string
@@ -35,6 +36,7 @@ type clientFlags struct {
 func (c *clientFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.ClientID, "client-id", "", "use this pre-registered client_id")
 	fs.StringVar(&c.ClientSecret, "client-secret", "", "client secret of the pre-registered client")
+	fs.StringVar(&c.ClientIssuer, "client-issuer", "", "issuer of the authorization server the pre-registered client belongs to; another one is refused (SEP-2352)")
 	fs.StringVar(&c.ClientMetadataURL, "client-metadata-url", "", "https URL of a Client ID Metadata Document to use as client_id")
 	fs.StringSliceVar(&c.Scopes, "scope", nil, "scopes to request (replaces the challenge / PRM selection); repeat or comma-separate")
 	fs.StringVar(&c.Resource, "resource", "", "override the RFC 8707 resource parameter")
@@ -202,6 +204,7 @@ func config(server string, c clientFlags, cb callbackFlags, protocol string) flo
 		ServerURL:         server,
 		ClientID:          c.ClientID,
 		ClientSecret:      c.ClientSecret,
+		ClientIssuer:      c.ClientIssuer,
 		ClientMetadataURL: c.ClientMetadataURL,
 		Scopes:            c.Scopes,
 		Resource:          c.Resource,

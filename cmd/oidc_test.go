@@ -35,11 +35,17 @@ func findingList(r report.Report) string {
 //     foreign Origin (MCP Transports §Security Warning).
 //   - probes.other-resource-unavailable: the provider rightly refuses to
 //     mint a token for a resource it does not know (invalid_target), so
-//     that probe cannot run; probes.cors: no CORS preflight answer (info).
+//     that probe cannot run; probes.cors: no CORS preflight answer (info);
+//     probes.cors-expose: RequireBearerToken's 401 has no CORS headers, so
+//     browsers cannot read the challenge (info; the metadata documents of
+//     both allow cross-origin reads).
 //   - dpop.resource-silent: the provider advertises DPoP (ES256, EdDSA),
 //     the MCP server shows no sign of it (a Bearer challenge, no DPoP in
 //     its PRM), so --dpop auto keeps Bearer tokens (TestOIDCProviderDPoP
 //     shows what --dpop always meets).
+//
+// The provider validates redirect URIs (another host, path; any loopback
+// port) and PKCE: those probes pass.
 func TestCheckOIDCProvider(t *testing.T) {
 	p := testpeer.StartOIDC(t, testpeer.OIDCOptions{})
 	code, out, errOut := run(t, "check", "--headless", "--json", p.MCPURL)
@@ -48,7 +54,7 @@ func TestCheckOIDCProvider(t *testing.T) {
 	}
 	r := decodeReport(t, out)
 	want := "asmeta.cimd:warning dpop.resource-silent:info register.dcr-deprecated:info token.scope-reduced:info token.no-refresh-token:info " +
-		"probes.invalid-token-error:warning probes.other-resource-unavailable:info probes.origin-not-validated:warning probes.cors:info"
+		"probes.invalid-token-error:warning probes.other-resource-unavailable:info probes.origin-not-validated:warning probes.cors:info probes.cors-expose:info"
 	if got := findingList(r); got != want {
 		t.Errorf("findings = %s\nwant       %s", got, want)
 	}
@@ -57,6 +63,12 @@ func TestCheckOIDCProvider(t *testing.T) {
 	}
 	if !hasCheckStatus(r, "authorize.iss", "pass") {
 		t.Errorf("the RFC 9207 iss was not checked")
+	}
+	// A real authorization server's enforcement, seen by the probes.
+	for _, id := range []string{"probes.redirect-uri", "probes.loopback-port", "probes.pkce", "probes.empty-bearer", "probes.host"} {
+		if !hasCheckStatus(r, id, "pass") {
+			t.Errorf("%s did not pass against oidc-provider and the Go SDK server", id)
+		}
 	}
 	code, out, errOut = run(t, "call", "--headless", p.MCPURL, "tools/call", "echo", "--arg", "text=through oidc-provider")
 	if code != ExitOK || !strings.Contains(out.String(), "through oidc-provider") {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/mcpwalk/mcpwalk/internal/check"
@@ -122,6 +123,12 @@ func (f *Fetcher) AuthServer(ctx context.Context, issuer string, opts ASOptions)
 		}
 		res.Checks.Addf("asmeta.issuer-mismatch", st, specIssuer, fix, "%s", msg)
 	}
+	if res.From == nil && !opts.Legacy && len(cands) > 0 {
+		f.probeOffSpec(ctx, &res.Checks, &res.Attempts, "asmeta.nonstandard-location", offSpec{what: "the authorization server metadata of issuer " + strconv.Quote(issuer),
+			tried: cands, want: cands[0].URL, off: offSpecAS(issuer), serverURL: opts.ssrfServer(issuer), looks: []string{"issuer", "authorization_endpoint", "token_endpoint"}})
+	}
+	checkFallbacks(&res.Checks, "asmeta.fallback-status", res.Attempts)
+	checkRefusedRedirects(&res.Checks, res.Attempts)
 	checkSSRFAS(&res.Checks, issuer, res.Metadata, opts.ssrfServer(issuer))
 	if res.Metadata != nil {
 		checkASMeta(&res.Checks, res.Metadata, res.From)

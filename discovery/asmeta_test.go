@@ -71,15 +71,30 @@ func TestAuthServer(t *testing.T) {
 			wantFrom:   "oidc-append",
 		},
 		{
-			name:       "path issuer: root-only metadata is not tried",
+			name:       "path issuer: root-only metadata is not used, and reported",
 			issuerPath: "/t1",
 			routes:     map[string]route{wkOAS: asDoc("{base}", "")},
 			wantRows: []attemptRow{
 				{wkOAS + "/t1", "oauth-insert", 404, false},
 				{wkOIDC + "/t1", "oidc-insert", 404, false},
 				{"/t1" + wkOIDC, "oidc-append", 404, false},
+				{"/t1" + wkOAS, "off-spec-append", 404, false},
+				{wkOAS, "off-spec-root", 200, false},
 			},
-			wantChecks: []string{"asmeta.found:fail"},
+			wantChecks: []string{"asmeta.found:fail", "asmeta.nonstandard-location:fail"},
+		},
+		{
+			name:       "path issuer: the RFC 8414 suffix appended to the issuer is not used, and reported",
+			issuerPath: "/t1",
+			routes:     map[string]route{"/t1" + wkOAS: asDoc("{base}/t1", "")},
+			wantRows: []attemptRow{
+				{wkOAS + "/t1", "oauth-insert", 404, false},
+				{wkOIDC + "/t1", "oidc-insert", 404, false},
+				{"/t1" + wkOIDC, "oidc-append", 404, false},
+				{"/t1" + wkOAS, "off-spec-append", 200, false},
+				{wkOAS, "off-spec-root", 404, false},
+			},
+			wantChecks: []string{"asmeta.found:fail", "asmeta.nonstandard-location:fail"},
 		},
 		{
 			name:       "no path: oauth",
@@ -92,7 +107,7 @@ func TestAuthServer(t *testing.T) {
 			name:       "no path: oidc after a CDN 403",
 			routes:     map[string]route{wkOAS: {403, "text/html", "no"}, wkOIDC: asDoc("{base}", "")},
 			wantRows:   []attemptRow{{wkOAS, "oauth-insert", 403, false}, {wkOIDC, "oidc-insert", 200, true}},
-			wantChecks: goodChecks,
+			wantChecks: append([]string{"asmeta.found:pass", "asmeta.fallback-status:warn"}, goodChecks[1:]...),
 			wantFrom:   "oidc-insert",
 		},
 		{

@@ -46,6 +46,12 @@ func describeSource(s string) string {
 		return "OpenID Connect suffix appended to the issuer"
 	case SourceLegacyRoot:
 		return "2025-03-26 metadata at the MCP server's origin"
+	case SourceOffSpecSuffix:
+		return "suffix appended to the MCP URL's path"
+	case SourceOffSpecAppend:
+		return "RFC 8414 suffix appended to the issuer"
+	case SourceOffSpecRoot:
+		return "root URL of an issuer with a path"
 	}
 	return s
 }

@@ -74,7 +74,7 @@ func (f *Fetcher) ProtectedResource(ctx context.Context, mcpURL, headerURL strin
 		}
 		res.Checks.Addf("prm.resource-mismatch", st, specPRMResource,
 			fmt.Sprintf("Set `resource` in the metadata served at %s to exactly %q", a.URL, a.Expect),
-			"PRM at %s (%s): %s%s", a.URL, a.Source, a.Reason, slashNote(mm.got, a.Expect))
+			"PRM at %s (%s): %s%s", a.URL, a.Source, a.Reason, mismatchNote(mm.got, a.Expect))
 	}
 	if headerURL != "" && (res.From == nil || res.From.Source != SourceHeader) {
 		why := "it was not tried"
@@ -85,6 +85,13 @@ func (f *Fetcher) ProtectedResource(ctx context.Context, mcpURL, headerURL strin
 			fmt.Sprintf("Point resource_metadata at a URL serving this server's metadata with resource %q", mcpURL),
 			"resource_metadata URL %s from WWW-Authenticate was not usable: %s", headerURL, why)
 	}
+	checkHeaderURLScheme(&res.Checks, headerURL, mcpURL)
+	if res.From == nil {
+		f.probeOffSpec(ctx, &res.Checks, &res.Attempts, "prm.nonstandard-location", offSpec{what: "Protected Resource Metadata",
+			tried: cands, want: cands[len(cands)-1].URL, off: offSpecPRM(mcpURL), serverURL: mcpURL, looks: []string{"resource", "authorization_servers"}})
+	}
+	checkFallbacks(&res.Checks, "prm.fallback-status", res.Attempts)
+	checkRefusedRedirects(&res.Checks, res.Attempts)
 	checkSSRFPRM(&res.Checks, headerURL, res.Metadata, mcpURL)
 	if res.Metadata != nil {
 		checkPRM(&res.Checks, res.Metadata, res.Raw, res.From, mcpURL)
@@ -113,6 +120,8 @@ func checkPRM(l *check.List, m *ProtectedResourceMetadata, raw map[string]any, f
 			"Remove the fragment from `resource`",
 			"PRM resource %q has a fragment %q; expected a URI without one", m.Resource, m.Resource[i:])
 	}
+	lintResource(l, m.Resource)
+	lintScopes(l, m.ScopesSupported)
 	if slices.Contains(m.ScopesSupported, "offline_access") {
 		l.Addf("prm.offline-access", check.Warn, "MCP 2026-07-28 Authorization §Refresh Tokens",
 			"Remove offline_access from the resource's scopes_supported; refresh is between client and authorization server",

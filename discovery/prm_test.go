@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mcpwalk/mcpwalk/internal/check"
 )
 
 const (
@@ -101,6 +102,7 @@ func TestProtectedResource(t *testing.T) {
 				{"/meta", "header", 200, false},
 				{wkPRMPath, "path", 200, false},
 				{wkPRM, "root", 200, false},
+				{"/mcp" + wkPRM, "off-spec-suffix", 404, false},
 			},
 			wantChecks: []string{"prm.found:fail", "prm.resource-mismatch:fail", "prm.resource-mismatch:fail", "prm.resource-mismatch:fail", "prm.header-url-failed:warn"},
 		},
@@ -111,7 +113,7 @@ func TestProtectedResource(t *testing.T) {
 				wkPRM:     prmDoc("{base}/mcp", ""),
 			},
 			wantRows:   []attemptRow{{wkPRMPath, "path", 401, false}, {wkPRM, "root", 200, true}},
-			wantChecks: []string{"prm.found:pass", "prm.authorization-servers:pass"},
+			wantChecks: []string{"prm.found:pass", "prm.fallback-status:warn", "prm.authorization-servers:pass"},
 			wantFrom:   "root",
 		},
 		{
@@ -120,7 +122,7 @@ func TestProtectedResource(t *testing.T) {
 				wkPRMPath: {403, "text/html", "denied"},
 				wkPRM:     {500, "text/plain", "oops"},
 			},
-			wantRows:   []attemptRow{{wkPRMPath, "path", 403, false}, {wkPRM, "root", 500, false}},
+			wantRows:   []attemptRow{{wkPRMPath, "path", 403, false}, {wkPRM, "root", 500, false}, {"/mcp" + wkPRM, "off-spec-suffix", 404, false}},
 			wantChecks: []string{"prm.found:fail"},
 		},
 		{
@@ -130,21 +132,27 @@ func TestProtectedResource(t *testing.T) {
 				wkPRM:     prmDoc("{base}/mcp", ""),
 			},
 			wantRows:   []attemptRow{{wkPRMPath, "path", 200, false}, {wkPRM, "root", 200, true}},
-			wantChecks: []string{"prm.found:pass", "prm.authorization-servers:pass"},
+			wantChecks: []string{"prm.found:pass", "prm.fallback-status:warn", "prm.authorization-servers:pass"},
 			wantFrom:   "root",
 		},
 		{
 			name:       "oversized body",
 			maxBytes:   64,
 			routes:     map[string]route{wkPRMPath: prmDoc("{base}/mcp", `,"resource_name":"`+strings.Repeat("n", 100)+`"`)},
-			wantRows:   []attemptRow{{wkPRMPath, "path", 200, false}, {wkPRM, "root", 404, false}},
+			wantRows:   []attemptRow{{wkPRMPath, "path", 200, false}, {wkPRM, "root", 404, false}, {"/mcp" + wkPRM, "off-spec-suffix", 404, false}},
 			wantChecks: []string{"prm.found:fail"},
 		},
 		{
 			name:       "wrong content type",
 			routes:     map[string]route{wkPRMPath: {200, "text/plain", `{"resource":"{base}/mcp","authorization_servers":["{base}/as"]}`}},
-			wantRows:   []attemptRow{{wkPRMPath, "path", 200, false}, {wkPRM, "root", 404, false}},
+			wantRows:   []attemptRow{{wkPRMPath, "path", 200, false}, {wkPRM, "root", 404, false}, {"/mcp" + wkPRM, "off-spec-suffix", 404, false}},
 			wantChecks: []string{"prm.found:fail"},
+		},
+		{
+			name:       "only at the suffix appended to the MCP path",
+			routes:     map[string]route{"/mcp" + wkPRM: prmDoc("{base}/mcp", "")},
+			wantRows:   []attemptRow{{wkPRMPath, "path", 404, false}, {wkPRM, "root", 404, false}, {"/mcp" + wkPRM, "off-spec-suffix", 200, false}},
+			wantChecks: []string{"prm.found:fail", "prm.nonstandard-location:fail"},
 		},
 		{
 			name:       "no authorization servers",
@@ -174,6 +182,22 @@ func TestProtectedResource(t *testing.T) {
 			routes:     map[string]route{wkPRMPath: prmDoc("{base}/mcp", `,"bearer_methods_supported":["header"]`)},
 			wantRows:   []attemptRow{{wkPRMPath, "path", 200, true}},
 			wantChecks: []string{"prm.found:pass", "prm.authorization-servers:pass"},
+			wantFrom:   "path",
+		},
+		{
+			name:       "resource with a query",
+			header:     true,
+			mcpPath:    "/mcp?tenant=a",
+			routes:     map[string]route{"/meta": prmDoc("{base}/mcp?tenant=a", "")},
+			wantRows:   []attemptRow{{"/meta", "header", 200, true}},
+			wantChecks: []string{"prm.found:pass", "prm.authorization-servers:pass", "prm.resource-query:warn"},
+			wantFrom:   "header",
+		},
+		{
+			name:       "catch-all scopes",
+			routes:     map[string]route{wkPRMPath: prmDoc("{base}/mcp", `,"scopes_supported":["read","notes:*","ALL"]`)},
+			wantRows:   []attemptRow{{wkPRMPath, "path", 200, true}},
+			wantChecks: []string{"prm.found:pass", "prm.authorization-servers:pass", "prm.broad-scopes:warn"},
 			wantFrom:   "path",
 		},
 		{
@@ -247,6 +271,7 @@ func TestProtectedResourceMessages(t *testing.T) {
 		`resource "` + base + `/mcp/" ≠ "` + base + `/mcp"`,
 		"expected 200 application/json, got 403 text/html (metadata must be public; a CDN or auth middleware may guard this path)",
 		"expected 200 application/json, got 200 text/plain (body looks like JSON, but the Content-Type must be application/json)",
+		"not a location clients try; expected 200 application/json, got 404 text/plain; charset=utf-8",
 	}
 	var gotReasons []string
 	for _, a := range res.Attempts {
@@ -278,7 +303,7 @@ func TestProtectedResourceRootMismatchNamesBoth(t *testing.T) {
 	base := srv.URL
 	res := (&Fetcher{Client: srv.Client()}).ProtectedResource(context.Background(), base+"/mcp", "")
 	want := `resource "https://elsewhere.example" ≠ "` + base + `" (or "` + base + `/mcp")`
-	if got := res.Attempts[len(res.Attempts)-1].Reason; got != want {
+	if got := res.Attempts[1].Reason; res.Attempts[1].Source != SourceRoot || got != want {
 		t.Errorf("root reason = %q, want %q", got, want)
 	}
 }
@@ -293,5 +318,48 @@ func TestProtectedResourceCancelled(t *testing.T) {
 	}
 	if res.Attempts == nil {
 		t.Errorf("Attempts = nil, want an empty list")
+	}
+}
+
+func TestMismatchNote(t *testing.T) {
+	const want = "https://mcp.example.com/mcp"
+	tests := []struct{ got, note string }{
+		{"https://mcp.example.com/mcp/", "trailing slash"},
+		{"http://mcp.example.com/mcp", "only the scheme differs"},
+		{"https://mcp.example.com", "a parent path on the same origin"},
+		{"https://mcp.example.com/", "a parent path on the same origin"},
+		{"https://MCP.example.com/mcp", "only in letter case"},
+		{"https://mcp.example.com/other", "same origin, another path"},
+		{"https://evil.example.com/mcp", "another origin"},
+		{"urn:example:mcp", "not a URL clients connect to"},
+		{"api://mcp-server", "not a URL clients connect to"},
+	}
+	for _, tt := range tests {
+		if got := mismatchNote(tt.got, want); !strings.Contains(got, tt.note) {
+			t.Errorf("mismatchNote(%q) = %q, want it to say %q", tt.got, got, tt.note)
+		}
+	}
+}
+
+func TestHeaderURLScheme(t *testing.T) {
+	tests := []struct {
+		header, mcp string
+		flagged     bool
+	}{
+		{"http://mcp.example.com/.well-known/oauth-protected-resource/mcp", "https://mcp.example.com/mcp", true},
+		{"https://mcp.example.com/.well-known/oauth-protected-resource/mcp", "https://mcp.example.com/mcp", false},
+		{"http://127.0.0.1:8080/.well-known/oauth-protected-resource/mcp", "https://mcp.example.com/mcp", false},
+		{"http://mcp.example.com/meta", "http://mcp.example.com/mcp", false}, // probe.insecure-http already says it
+	}
+	for _, tt := range tests {
+		var l check.List
+		checkHeaderURLScheme(&l, tt.header, tt.mcp)
+		c := findCheck(l, "prm.header-url-insecure")
+		if (c != nil) != tt.flagged {
+			t.Errorf("%s for %s: flagged %v, want %v", tt.header, tt.mcp, c != nil, tt.flagged)
+		}
+		if c != nil && (c.Status != check.Warn || !strings.Contains(c.Message, `"mcp.example.com"`)) {
+			t.Errorf("check %+v", c)
+		}
 	}
 }

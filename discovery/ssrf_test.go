@@ -232,4 +232,8 @@ func TestSSRFRedirectRefused(t *testing.T) {
 	if res.From == nil || res.From.Source != SourcePath {
 		t.Errorf("want the path-aware document after the refused redirect, got %+v", res.Attempts)
 	}
+	// Discovery went on elsewhere; the refused redirect is still a finding.
+	if c := findCheck(res.Checks, "discovery.ssrf-suspicious-url"); c == nil || !strings.Contains(c.Message, "/meta (resource_metadata from WWW-Authenticate) redirected somewhere a client must not follow: redirect to http://169.254.169.254/") {
+		t.Errorf("ssrf check = %+v, want the refused redirect named", c)
+	}
 }

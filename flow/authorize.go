@@ -3,6 +3,7 @@ package flow
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -52,6 +53,7 @@ func (e *Engine) chooseScopes(s *stepCtx, challenged []string) []string {
 		scopes, rule = e.cfg.Scopes, "--scope"
 	case e.challenge != nil && e.challenge.Params["scope"] != "":
 		scopes, rule = strings.Fields(e.challenge.Params["scope"]), "the WWW-Authenticate scope"
+		e.checkChallengedScopes(s, scopes)
 	case e.prm != nil && e.prm.Metadata != nil && len(e.prm.Metadata.ScopesSupported) > 0:
 		scopes, rule = e.prm.Metadata.ScopesSupported, "PRM scopes_supported"
 	default:
@@ -119,6 +121,11 @@ func (e *Engine) authorizeScopes(ctx context.Context, s *stepCtx, challenged []s
 	} else {
 		q, err = e.viaBrowser(ctx, authURL)
 	}
+	var cf *checkFailure
+	if errors.As(err, &cf) {
+		s.add(cf.c)
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -169,12 +176,9 @@ func (e *Engine) validateCallback(s *stepCtx, p *pending, q url.Values) (string,
 	if !e.checkIss(s, p, q) && !e.cfg.Lenient {
 		return "", nil
 	}
-	if code := q.Get("error"); code != "" {
-		fix := "See error_description; the authorization server refused the request."
-		if code == "invalid_target" {
-			fix = fmt.Sprintf("The authorization server rejected resource=%q (RFC 8707 §2): configure it to accept the MCP server's canonical URI as a resource, or pass --resource.", e.resource)
-		}
-		return "", fail(fix, "the authorization server answered error=%q %s", code, q.Get("error_description"))
+	if q.Get("error") != "" {
+		s.add(e.authorizationError(q))
+		return "", nil
 	}
 	if got := q.Get("state"); got != p.state {
 		what := "a different state"

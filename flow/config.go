@@ -17,6 +17,10 @@ type Config struct {
 	// ClientID and ClientSecret select a pre-registered client.
 	ClientID     string
 	ClientSecret string
+	// ClientIssuer, when set, is the issuer the pre-registered client
+	// belongs to: credentials are bound to the authorization server that
+	// issued them (MCP 2026-07-28 Client Registration, SEP-2352).
+	ClientIssuer string
 	// ClientMetadataURL is a Client ID Metadata Document URL to use as the
 	// client_id when the authorization server supports CIMD.
 	ClientMetadataURL string

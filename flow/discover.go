@@ -127,12 +127,14 @@ func (e *Engine) discoverAS(ctx context.Context, s *stepCtx) error {
 			"metadata found only through OpenID Connect discovery (%s); clients of the 2025-06-18 revision look only for RFC 8414 metadata", res.From.URL))
 	}
 	e.as = md
+	e.checkASForWalk(s, md, res.Raw)
 	// The issuer the authorization response is checked against (RFC 9207)
 	// is the one of the validated metadata document.
 	e.issuer = md.Issuer
 	s.res.Summary = fmt.Sprintf("issuer %s", md.Issuer)
 	if res.From != nil {
 		s.res.Summary += ", metadata from " + res.From.URL
+		e.asMetaURL = res.From.URL
 	}
 	e.chooseDPoP(s)
 	if e.dpop.active() {

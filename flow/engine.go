@@ -42,6 +42,7 @@ type Engine struct {
 	legacy     bool // 2025-03-26 path: no PRM, AS at the server origin
 	issuer     string
 	as         *discovery.AuthServerMetadata
+	asMetaURL  string // where the metadata was found
 	client     *ClientInfo
 	receiver   Receiver
 	requested  []string // scopes requested so far (union on step-up)
@@ -301,8 +302,10 @@ func (e *Engine) run(ctx context.Context, id string, fn func(context.Context, *s
 	if attempt > 1 {
 		s.res.Attempt = attempt
 	}
+	d := e.beginDiagnosis(id)
 	err := fn(ctx, s)
 	s.checks = append(s.checks, e.takePending()...)
+	e.diagnose(d, s, err)
 	s.res.Exchanges = e.deps.Recorder.End(col)
 	if s.res.Exchanges == nil {
 		s.res.Exchanges = []exchange{}
@@ -413,6 +416,11 @@ var probeTitles = map[string]string{
 	"dpop-as-bearer":        "Probe: a DPoP-bound token offered as a Bearer token is refused",
 	"dpop-wrong-key":        "Probe: a DPoP proof signed by another key is refused",
 	"cors":                  "Probe: CORS preflight for browser-based clients (info)",
+	"cors-discovery":        "Probe: browsers may read the challenge and the metadata (info)",
+	"empty-bearer":          "Probe: an Authorization header without a token is refused",
+	"host":                  "Probe: a foreign Host is refused by a local server",
+	"redirect-uri":          "Probe: the authorization server validates redirect URIs",
+	"pkce":                  "Probe: the token endpoint verifies code_verifier",
 }
 
 var stepTitles = map[string]string{

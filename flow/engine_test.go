@@ -248,10 +248,13 @@ func TestWalk(t *testing.T) {
 		{
 			name: "Client ID Metadata Document",
 			fake: fake{cimd: true},
-			cfg:  func(f *fake) Config { return Config{ClientMetadataURL: "https://client.example/meta.json"} },
+			cfg:  func(f *fake) Config { return Config{ClientMetadataURL: f.cimdURL()} },
 			verify: func(t *testing.T, h *harness, f *fake) {
-				if got := f.authReq[0].Get("client_id"); got != "https://client.example/meta.json" {
+				if got := f.authReq[0].Get("client_id"); got != f.cimdURL() {
 					t.Errorf("client_id = %q, want the CIMD URL", got)
+				}
+				if r := h.step(t, "register"); r.Status != StatusPass {
+					t.Errorf("register = %s %v, want the document to pass its checks", r.Status, r.Checks)
 				}
 			},
 		},

@@ -61,6 +61,22 @@ type fake struct {
 	mcp http.Handler
 	// dpop, when set, makes both servers speak DPoP (dpop_fake_test.go).
 	dpop *fakeDPoP
+	// asScopes is the authorization server's scopes_supported.
+	asScopes []string
+	// How the MCP server answers a "secret" call whose token lacks scope:
+	// scope401 with 401 instead of 403; scopeBug with 403 even when the
+	// token has the scope; incremental with one missing scope at a time,
+	// "secret" then needing "admin" as well.
+	scope401, scopeBug, incremental bool
+	// openRedirect redirects to any redirect_uri (by default a registered
+	// one is required: exactly, or any port for a loopback IP);
+	// exactPort refuses another port of a registered loopback URI.
+	openRedirect, exactPort bool
+	// skipPKCE redeems codes without checking code_verifier.
+	skipPKCE bool
+	// mw, when set, wraps the whole fake: a test that needs one odd answer
+	// (an error page, a changed redirect) puts it here.
+	mw func(http.Handler) http.Handler
 
 	t   *testing.T
 	srv *httptest.Server
@@ -75,7 +91,10 @@ type fake struct {
 	refreshs map[string]fakeCode // refresh token → grant
 }
 
-type fakeClient struct{ secret, method string }
+type fakeClient struct {
+	secret, method string
+	redirects      []string // nil: any loopback redirect URI
+}
 
 type fakeCode struct {
 	client, challenge, resource, redirect string
@@ -91,7 +110,11 @@ func (f *fake) start(t *testing.T) *fake {
 	f.audience = map[string]string{}
 	f.refreshs = map[string]fakeCode{}
 	mux := http.NewServeMux()
-	f.srv = httptest.NewServer(mux)
+	var h http.Handler = mux
+	if f.mw != nil {
+		h = f.mw(mux)
+	}
+	f.srv = httptest.NewServer(h)
 	t.Cleanup(f.srv.Close)
 	if !f.noPRM {
 		prmPath := "/.well-known/oauth-protected-resource/mcp"
@@ -113,6 +136,9 @@ func (f *fake) start(t *testing.T) *fake {
 	if !f.noDCR {
 		mux.HandleFunc("POST /register", f.register)
 	}
+	if f.cimd {
+		mux.HandleFunc("GET /client.json", f.clientDocument)
+	}
 	if f.mcp == nil {
 		f.mcp = mcpHandler()
 	}
@@ -121,6 +147,7 @@ func (f *fake) start(t *testing.T) *fake {
 }
 
 func (f *fake) url() string     { return f.srv.URL + "/mcp" }
+func (f *fake) cimdURL() string { return f.srv.URL + "/client.json" }
 func (f *fake) issuer() string  { return f.srv.URL + f.issuerPath }
 func (f *fake) prmURL() string  { return f.srv.URL + "/.well-known/oauth-protected-resource/mcp" }
 func (f *fake) wantIss() string { return f.issuer() + f.issuerSuffix }
@@ -174,6 +201,9 @@ func (f *fake) asMeta(w http.ResponseWriter, r *http.Request) {
 	if f.dpop != nil && f.dpop.algs != nil {
 		m["dpop_signing_alg_values_supported"] = f.dpop.algs
 	}
+	if f.asScopes != nil {
+		m["scopes_supported"] = f.asScopes
+	}
 	writeJSON(w, 200, m)
 }
 
@@ -181,8 +211,15 @@ func (f *fake) register(w http.ResponseWriter, r *http.Request) {
 	var req map[string]any
 	_ = json.NewDecoder(r.Body).Decode(&req)
 	id := "dcr-" + rand.Text()[:8]
+	var redirects []string
+	if list, ok := req["redirect_uris"].([]any); ok {
+		for _, v := range list {
+			s, _ := v.(string)
+			redirects = append(redirects, s)
+		}
+	}
 	f.mu.Lock()
-	f.clients[id] = fakeClient{method: "none"}
+	f.clients[id] = fakeClient{method: "none", redirects: redirects}
 	f.mu.Unlock()
 	req["client_id"] = id
 	writeJSON(w, 201, req)
@@ -195,6 +232,10 @@ func (f *fake) authorize(w http.ResponseWriter, r *http.Request) {
 	f.mu.Unlock()
 	if q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" {
 		http.Error(w, "PKCE S256 required", 400)
+		return
+	}
+	if !f.redirectOK(q.Get("client_id"), q.Get("redirect_uri")) {
+		http.Error(w, "redirect_uri is not registered for this client", 400)
 		return
 	}
 	code := rand.Text()
@@ -249,7 +290,7 @@ func (f *fake) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cl, ok := f.clients[id]
-	if !ok && !(f.cimd && strings.HasPrefix(id, "https://")) || cl.secret != secret {
+	if !ok && !(f.cimd && id == f.cimdURL()) || cl.secret != secret {
 		writeJSON(w, 401, map[string]string{"error": "invalid_client"})
 		return
 	}
@@ -273,7 +314,7 @@ func (f *fake) token(w http.ResponseWriter, r *http.Request) {
 	case !ok || c.client != id || c.redirect != r.PostForm.Get("redirect_uri"):
 		writeJSON(w, 400, map[string]string{"error": "invalid_grant"})
 		return
-	case base64.RawURLEncoding.EncodeToString(sum[:]) != c.challenge:
+	case base64.RawURLEncoding.EncodeToString(sum[:]) != c.challenge && !f.skipPKCE:
 		writeJSON(w, 400, map[string]string{"error": "invalid_grant", "error_description": "PKCE verification failed"})
 		return
 	case c.resource != r.PostForm.Get("resource"):
@@ -353,11 +394,15 @@ func (f *fake) protect(next http.Handler) http.Handler {
 			http.Error(w, "unauthorized", 401)
 			return
 		}
-		if r.Method == http.MethodPost && !containsScope(scopes, "write") {
+		if need := f.missing(scopes); r.Method == http.MethodPost && need != "" {
 			body, _ := readBody(r)
 			if strings.Contains(body, `"name":"secret"`) {
-				w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer error="insufficient_scope", scope="read write", resource_metadata=%q`, f.prmURL()))
-				http.Error(w, "forbidden", 403)
+				status, code := http.StatusForbidden, "insufficient_scope"
+				if f.scope401 {
+					status, code = http.StatusUnauthorized, "invalid_token"
+				}
+				w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer error=%q, scope=%q, resource_metadata=%q`, code, need, f.prmURL()))
+				http.Error(w, http.StatusText(status), status)
 				return
 			}
 		}

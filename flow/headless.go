@@ -25,12 +25,18 @@ func (e *Engine) headless(ctx context.Context, authURL, redirect string) (url.Va
 		return nil, fail("", "redirect URI %q: %v", redirect, err)
 	}
 	jar, _ := cookiejar.New(nil)
-	var final *url.URL
+	var final, elsewhere *url.URL
 	c := *e.deps.HTTP
 	c.Jar = jar
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if sameEndpoint(req.URL, target) {
+		switch {
+		case sameEndpoint(req.URL, target):
 			final = req.URL
+			return http.ErrUseLastResponse
+		case looksLikeRedirectURI(req.URL, target, e.as.AuthorizationEndpoint):
+			// Another loopback URI: the authorization server sends the
+			// response to a redirect URI of its own choosing.
+			elsewhere = req.URL
 			return http.ErrUseLastResponse
 		}
 		return record.CheckRedirect(req, via, headlessMaxHops)
@@ -46,13 +52,21 @@ func (e *Engine) headless(ctx context.Context, authURL, redirect string) (url.Va
 		}
 		return nil, fail("Check authorization_endpoint in the metadata.", "GET %s: %s", e.as.AuthorizationEndpoint, e.netErr(err))
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	page, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
+	if elsewhere != nil {
+		for _, c := range elsewhere.Query()["code"] {
+			e.deps.Secrets.Secret(c)
+		}
+		return nil, &checkFailure{redirectMismatch(e.deps.Secrets.String(elsewhere.String()), redirect)}
+	}
 	if final == nil {
 		loc := resp.Header.Get("Location")
 		if loc != "" {
-			return nil, fail("The redirect must go to the redirect_uri the client sent.",
-				"the authorization server redirected to %s, not to the redirect URI %s", e.deps.Secrets.String(loc), redirect)
+			return nil, &checkFailure{redirectMismatch(e.deps.Secrets.String(loc), redirect)}
+		}
+		if resp.StatusCode >= 400 {
+			return nil, &checkFailure{e.errorPage(resp, page)}
 		}
 		return nil, fail("This authorization server wants a person (login or consent page): run without --headless so a browser opens.",
 			"headless authorization stopped at %s: expected a redirect to %s, got %d %s",

@@ -64,3 +64,39 @@ func TestAuthorizationServerMigration(t *testing.T) {
 		t.Error("no note that the authorization server changed")
 	}
 }
+
+// A pre-registered client bound to the old authorization server
+// (--client-issuer) is not presented to the new one: the register step
+// after the move stops with register.client-issuer-mismatch.
+func TestMigrationKeepsPreRegisteredClientAtItsIssuer(t *testing.T) {
+	old := (&fake{}).start(t)
+	moved := (&fake{}).start(t)
+	h := newHarness(t, Config{ServerURL: old.url(), Headless: true, ClientID: "pre", ClientSecret: "pre-secret-123", ClientIssuer: old.issuer()})
+	ctx := context.Background()
+	if err := h.e.Authenticate(ctx); err != nil {
+		t.Fatalf("Authenticate: %v\n%v", err, stepIDs(h.e.Results()))
+	}
+	if err := h.e.Connect(ctx); err != nil {
+		t.Fatalf("Connect: %v", err)
+	}
+	defer h.e.Close()
+	old.moveTo(moved)
+	if _, err := h.e.Call(ctx, Call{Method: "tools/call", Name: "echo", Args: map[string]any{"text": "after the move"}}); err == nil {
+		t.Fatal("the call after the move succeeded with the old authorization server's client")
+	}
+	rs := h.e.Results()
+	var last StepResult
+	for _, r := range rs {
+		if r.ID == StepRegister {
+			last = r
+		}
+	}
+	if !hasCheck(last, "register.client-issuer-mismatch", "fail") {
+		t.Errorf("last register step %+v: want register.client-issuer-mismatch", last)
+	}
+	moved.mu.Lock()
+	defer moved.mu.Unlock()
+	if len(moved.authReq)+len(moved.tokenReq) != 0 {
+		t.Errorf("the old client was presented to the new authorization server: %v %v", moved.authReq, moved.tokenReq)
+	}
+}

@@ -42,6 +42,12 @@ func (e *Engine) probe(ctx context.Context, s *stepCtx) error {
 	}
 	resp, body, err := e.probeOnce(ctx, canon, version)
 	if err != nil {
+		if why := certificateProblem(err); why != "" {
+			s.add(check.New("probe.tls-certificate", check.Fail, specTLS,
+				"Serve a certificate for this host name from a CA clients trust, with the whole chain; mcpwalk has no switch to skip verification.",
+				"POST %s: the TLS certificate is not accepted: %s", canon, why))
+			return nil
+		}
 		return fail("Check that the server is running and the URL is right.", "POST %s: %s", canon, e.netErr(err))
 	}
 	if next, why, ok := retryRevision(version, resp.StatusCode, body); !ok {
@@ -78,11 +84,15 @@ func (e *Engine) probe(ctx context.Context, s *stepCtx) error {
 			"Answer requests without a token with 401, keeping 403 for tokens that lack a scope.",
 			"POST without a token was answered 403; a missing token calls for 401"))
 	default:
-		return fail("Put the authorization middleware in front of the MCP endpoint, answering 401 with WWW-Authenticate before any routing or method check.",
-			"POST %s without a token: expected 401 with WWW-Authenticate, got %d %s", canon, resp.StatusCode, http.StatusText(resp.StatusCode))
+		s.add(check.New("probe.status-unexpected", check.Fail, spec401,
+			"Put the authorization middleware in front of the MCP endpoint, answering 401 with WWW-Authenticate before any routing or method check.",
+			"POST %s without a token: expected 401 with WWW-Authenticate, got %d %s%s", canon, resp.StatusCode, http.StatusText(resp.StatusCode),
+			statusHint(resp.StatusCode)))
+		return nil
 	}
 	e.authNeeded = true
 	e.readChallenge(s, resp.Header.Values("WWW-Authenticate"))
+	e.checkTransportSecurity(s, canon)
 	return nil
 }
 
@@ -118,6 +128,11 @@ func (e *Engine) readChallenge(s *stepCtx, values []string) {
 	}
 	if sc := c.Params["scope"]; sc != "" {
 		s.add(check.New("probe.scope", check.Pass, "MCP 2025-11-25 Authorization §Scope Selection Strategy", "", "challenge scope=%q", sc))
+		checkChallengeScope(s, sc)
+	} else {
+		s.add(check.New("probe.scope-missing", check.Info, "MCP 2025-11-25 Authorization §Protected Resource Metadata Discovery Requirements (scope SHOULD be in the challenge)",
+			`Add scope="…" to the Bearer challenge with the scopes the request needs.`,
+			"the %s challenge names no scope; clients fall back to the PRM's scopes_supported, or request none", c.Scheme))
 	}
 	if ec := c.Params["error"]; ec != "" {
 		s.add(check.New("probe.error-without-token", check.Warn, "RFC 6750 §3",

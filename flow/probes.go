@@ -35,6 +35,11 @@ func (e *Engine) Probes(ctx context.Context) {
 		{"dpop-as-bearer", e.probeDPoPAsBearer},
 		{"dpop-wrong-key", e.probeDPoPWrongKey},
 		{"cors", e.probeCORS},
+		{"cors-discovery", e.probeCORSDiscovery},
+		{"empty-bearer", e.probeEmptyBearer},
+		{"host", e.probeHost},
+		{"redirect-uri", e.probeRedirectURI},
+		{"pkce", e.probePKCE},
 	} {
 		// A probe's failure is a finding about the server, not a reason to
 		// stop probing: run ignores the error here on purpose.

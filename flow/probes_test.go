@@ -2,6 +2,7 @@ package flow
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -14,9 +15,27 @@ func TestProbes(t *testing.T) {
 		fake fake
 		want []string // non-pass probe checks, id:status
 	}{
-		{"well-behaved server", fake{}, []string{"probes.cors:info"}},
+		// The fake has no CORS at all: three infos.
+		{"well-behaved server", fake{}, []string{"probes.cors:info", "probes.cors-expose:info", "probes.cors-metadata:info"}},
 		{"token accepted from the query string", fake{queryToken: true}, []string{
-			"probes.query-token-accepted:fail", "probes.cors:info"}},
+			"probes.query-token-accepted:fail", "probes.cors:info", "probes.cors-expose:info", "probes.cors-metadata:info"}},
+		{"an open redirector", fake{openRedirect: true}, []string{
+			"probes.cors:info", "probes.cors-expose:info", "probes.cors-metadata:info", "probes.redirect-uri-not-validated:fail", "probes.redirect-uri-path:warn"}},
+		{"loopback ports matched exactly", fake{exactPort: true}, []string{
+			"probes.cors:info", "probes.cors-expose:info", "probes.cors-metadata:info", "probes.loopback-port-refused:warn"}},
+		{"PKCE not verified", fake{skipPKCE: true}, []string{
+			"probes.cors:info", "probes.cors-expose:info", "probes.cors-metadata:info", "probes.pkce-not-verified:fail"}},
+		{"Bearer without a token fails the server", fake{mw: onPath("/mcp", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+			if r.Header.Get("Authorization") == "Bearer" {
+				http.Error(w, "index out of range", http.StatusInternalServerError)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})}, []string{"probes.cors:info", "probes.cors-expose:info", "probes.cors-metadata:info", "probes.empty-bearer-status:fail"}},
+		{"any Host served", fake{mw: onPath("/mcp", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+			r.Host = "127.0.0.1" // what a server that ignores Host sees
+			next.ServeHTTP(w, r)
+		})}, []string{"probes.cors:info", "probes.cors-expose:info", "probes.cors-metadata:info", "probes.host-not-validated:warn"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -51,11 +51,14 @@ func (e *Engine) register(ctx context.Context, s *stepCtx) error {
 	}
 	r, err := e.deps.Listen(ctx, e.cfg.CallbackPort, e.cfg.CallbackPath)
 	if err != nil {
-		return fail("Free the port or pick another with --callback-port.", "starting the loopback redirect listener: %v", err)
+		callbackPortProblem(s, e.cfg.CallbackPort, err)
+		return nil
 	}
 	e.receiver = r
 	redirect := r.RedirectURI()
 	switch {
+	case e.cfg.ClientID != "" && !e.clientIssuerMatches(s):
+		return nil // the failing check says why
 	case e.cfg.ClientID != "":
 		e.client = &ClientInfo{ID: e.cfg.ClientID, Secret: e.cfg.ClientSecret, Source: "pre-registered",
 			RedirectURI: redirect, AuthMethod: e.pickAuthMethod(s, e.cfg.ClientSecret != "")}
@@ -64,6 +67,7 @@ func (e *Engine) register(ctx context.Context, s *stepCtx) error {
 	case e.cfg.ClientMetadataURL != "" && e.as.ClientIDMetadataDocumentSupported:
 		e.client = &ClientInfo{ID: e.cfg.ClientMetadataURL, Source: "cimd", AuthMethod: "none", RedirectURI: redirect}
 		s.add(check.New("register.cimd", check.Pass, specRegistration, "", "using the Client ID Metadata Document %s as client_id", e.client.ID))
+		e.checkOwnCIMD(ctx, s, e.cfg.ClientMetadataURL, redirect)
 	case e.as.RegistrationEndpoint != "":
 		if e.cfg.ClientMetadataURL != "" {
 			s.add(check.New("register.cimd-unsupported", check.Info, specRegistration,
@@ -96,6 +100,9 @@ func (e *Engine) registerNonInteractive(s *stepCtx) error {
 	if e.cfg.ClientID == "" {
 		return fail("Pass --client-id with --client-secret or --client-key: the "+e.grant()+" grant needs a client registered in advance.",
 			"the %s grant needs a pre-registered client, and no --client-id was given", e.grant())
+	}
+	if !e.clientIssuerMatches(s) {
+		return nil
 	}
 	e.client = &ClientInfo{ID: e.cfg.ClientID, Secret: e.cfg.ClientSecret, Source: "pre-registered",
 		AuthMethod: e.pickAuthMethod(s, e.cfg.ClientSecret != ""), GrantTypes: []string{e.grant()}}
@@ -199,8 +206,9 @@ func (e *Engine) registerDynamic(ctx context.Context, s *stepCtx, redirect strin
 			"POST %s: expected 201 with a client_id, got %d %s%s", url, resp.StatusCode, oauthErrorText(out.Error, out.ErrorDescription), bodyHint(mt, raw, jsonErr)))
 		return nil
 	case jsonErr != nil || out.ClientID == "":
-		return fail("Return the registered client metadata as JSON with client_id (RFC 7591 §3.2.1).",
-			"POST %s: expected a JSON object with client_id, got %d %s%s", url, resp.StatusCode, mt, bodyHint(mt, raw, jsonErr))
+		s.add(check.New("register.dcr-response", check.Fail, specDCR, "Return the registered client metadata as JSON with client_id (RFC 7591 §3.2.1).",
+			"POST %s: expected a JSON object with client_id, got %d %s%s", url, resp.StatusCode, orNoType(mt), bodyHint(mt, raw, jsonErr)))
+		return nil
 	case resp.StatusCode == http.StatusCreated:
 		s.add(check.New("register.dcr-status", check.Pass, specDCR, "", "registered: 201 Created"))
 	default:
@@ -212,6 +220,10 @@ func (e *Engine) registerDynamic(ctx context.Context, s *stepCtx, redirect strin
 			"registration response Content-Type %q, expected application/json", mt))
 	}
 	method := out.TokenEndpointAuthMethod
+	if supported := e.as.TokenEndpointAuthMethodsSupported; (method == "" || method == "none") && len(supported) > 0 && !contains(supported, "none") {
+		s.add(check.New("register.auth-method-none", check.Info, "RFC 8414 §2", "List \"none\" in token_endpoint_auth_methods_supported if the token endpoint accepts public clients.",
+			"registered as a public client (none), but token_endpoint_auth_methods_supported %v lacks \"none\"", supported))
+	}
 	switch {
 	case method == "":
 		method = "none"

@@ -82,6 +82,7 @@ func (e *Engine) checkTokenResponse(s *stepCtx, tok *oauth2.Token, requested []s
 	if tok.Expiry.IsZero() {
 		s.add(check.New("token.expires-in", check.Info, specToken, "Return expires_in so clients can refresh before expiry.", "no expires_in in the token response"))
 	}
+	e.checkLifetime(s, tok)
 	refresh, reason := "a refresh token", ""
 	if tok.RefreshToken == "" {
 		refresh, reason = "no refresh token", e.noRefreshReason(requested, granted)
@@ -134,7 +135,10 @@ func difference(a, b []string) []string {
 // and what to do.
 func (e *Engine) tokenError(s *stepCtx, err error) error {
 	var re *oauth2.RetrieveError
-	if !errors.As(err, &re) {
+	if !errors.As(err, &re) && e.notATokenResponse(s, err) {
+		return nil
+	}
+	if re == nil {
 		return fail("Check token_endpoint in the metadata.", "token request to %s: %s", e.as.TokenEndpoint, e.netErr(err))
 	}
 	status, ct := 0, ""

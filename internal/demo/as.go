@@ -63,11 +63,15 @@ func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
 		m["client_id_metadata_document_supported"] = false
 	case s.has("iss-not-advertised"):
 		m["authorization_response_iss_parameter_supported"] = false
+	case s.has("metadata-internal-address"):
+		// A proxy leaking its own view of the network.
+		m["jwks_uri"] = "https://169.254.169.254/jwks.json"
 	case s.has("metadata-wrong-content-type"):
 		w.Header().Set("Content-Type", "text/plain")
 		_ = json.NewEncoder(w).Encode(m)
 		return
 	}
+	w.Header().Set("Access-Control-Allow-Origin", "*") // public, for browser-based clients
 	writeJSON(w, http.StatusOK, m)
 }
 
@@ -79,6 +83,11 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 		GrantTypes              []string `json:"grant_types"`
 		ClientName              string   `json:"client_name"`
 		ApplicationType         string   `json:"application_type"`
+	}
+	if s.has("dcr-html-page") {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte("<!doctype html><html><body><div id=app>Sign in</div></body></html>"))
+		return
 	}
 	if err := json.NewDecoder(io.LimitReader(r.Body, maxBody)).Decode(&req); err != nil {
 		oauthError(w, http.StatusBadRequest, "invalid_client_metadata", "body is not a JSON object: "+err.Error())
@@ -138,12 +147,15 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	c, err := s.clientFor(r, q.Get("client_id"))
+	if err == nil && s.has("registration-not-shared") && c.ID != s.PreRegisteredClientID && !strings.Contains(c.ID, "://") {
+		err = fmt.Errorf("unknown client_id %q", c.ID) // registered on another instance
+	}
 	if err != nil {
 		http.Error(w, "invalid client: "+err.Error(), http.StatusBadRequest)
 		return
 	}
 	redirect := q.Get("redirect_uri")
-	if !c.redirectOK(redirect) {
+	if !s.has("open-redirect") && !c.redirectOK(redirect, s.has("loopback-port-exact")) {
 		http.Error(w, fmt.Sprintf("redirect_uri %q is not registered for this client", redirect), http.StatusBadRequest)
 		return
 	}
@@ -167,6 +179,8 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		fail("invalid_request", "code_challenge_method must be S256")
 	case q.Get("resource") != s.MCPURL && !s.has("no-audience-check"):
 		fail("invalid_target", fmt.Sprintf("resource must be %s", s.MCPURL))
+	case s.has("resource-rejected"):
+		fail("invalid_target", "the resource is not an API registered here")
 	case !hasAll(scopesSupported, scopes):
 		fail("invalid_scope", "unknown scope in "+q.Get("scope"))
 	default:
@@ -186,18 +200,22 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		case s.has("wrong-iss"):
 			v.Set("iss", "https://wrong-issuer.example")
 		}
+		if u, err := url.Parse(redirect); err == nil && s.has("redirect-port-dropped") {
+			u.Host = u.Hostname()
+			redirect = u.String()
+		}
 		http.Redirect(w, r, withQuery(redirect, v), http.StatusFound)
 	}
 }
 
 // redirectOK matches exactly, except that a loopback redirect URI may use
 // any port (RFC 8252 §7.3).
-func (c *client) redirectOK(raw string) bool {
+func (c *client) redirectOK(raw string, exactPort bool) bool {
 	u, err := url.Parse(raw)
 	if err != nil || raw == "" {
 		return false
 	}
-	if c.AnyLoopback {
+	if c.AnyLoopback && !exactPort {
 		return u.Scheme == "http" && isLoopback(u.Hostname())
 	}
 	for _, reg := range c.RedirectURIs {
@@ -205,7 +223,7 @@ func (c *client) redirectOK(raw string) bool {
 			return true
 		}
 		ru, err := url.Parse(reg)
-		if err == nil && u.Scheme == "http" && isLoopback(u.Hostname()) && ru.Scheme == u.Scheme &&
+		if err == nil && !exactPort && u.Scheme == "http" && isLoopback(u.Hostname()) && ru.Scheme == u.Scheme &&
 			ru.Hostname() == u.Hostname() && ru.Path == u.Path && ru.RawQuery == u.RawQuery {
 			return true
 		}

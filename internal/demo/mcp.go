@@ -32,10 +32,28 @@ func scopeFor(body []byte) string {
 
 func (s *Server) mcpServer() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /.well-known/oauth-protected-resource/mcp", s.prm)
+	switch {
+	case s.has("prm-path-forbidden"):
+		// A CDN rule guards the path-aware URL; the root one is served.
+		mux.HandleFunc("GET /.well-known/oauth-protected-resource/mcp", func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "forbidden", http.StatusForbidden)
+		})
+		mux.HandleFunc("GET /.well-known/oauth-protected-resource", s.prm)
+	case s.has("prm-appended-path"):
+		mux.HandleFunc("GET /mcp/.well-known/oauth-protected-resource", s.prm)
+	default:
+		mux.HandleFunc("GET /.well-known/oauth-protected-resource/mcp", s.prm)
+	}
 	srv := newMCPServer()
-	if s.has("mcp-not-found") {
+	switch {
+	case s.has("mcp-not-found"):
 		mux.Handle("/mcp", http.NotFoundHandler())
+		return mux
+	case s.has("post-not-allowed"):
+		mux.HandleFunc("/mcp", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", "GET")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		})
 		return mux
 	}
 	// Stateless, because the Go SDK serves the 2026-07-28 revision only in
@@ -75,6 +93,7 @@ func (s *Server) prm(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	w.Header().Set("Access-Control-Allow-Origin", "*") // public, for browser-based clients
 	writeJSON(w, http.StatusOK, m)
 }
 
@@ -93,6 +112,9 @@ func (s *Server) requireToken(next http.Handler) http.Handler {
 			// connect: answer preflights before asking for a token.
 			w.Header().Set("Access-Control-Allow-Origin", o)
 			w.Header().Set("Access-Control-Expose-Headers", "WWW-Authenticate, Mcp-Session-Id")
+			if s.has("cors-no-expose") {
+				w.Header().Set("Access-Control-Expose-Headers", "Mcp-Session-Id")
+			}
 			if r.Method == http.MethodOptions {
 				w.Header().Set("Access-Control-Allow-Methods", "POST, GET, DELETE")
 				w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type, MCP-Protocol-Version, Mcp-Session-Id, Mcp-Method, Mcp-Name")
@@ -101,7 +123,7 @@ func (s *Server) requireToken(next http.Handler) http.Handler {
 			}
 		}
 		challenge := func(status int, params ...string) {
-			if !s.has("no-resource-metadata") {
+			if !s.has("no-resource-metadata") && !s.has("prm-path-forbidden") && !s.has("prm-appended-path") {
 				params = append(params, fmt.Sprintf("resource_metadata=%q", s.PRMURL))
 			}
 			scheme := "Bearer"
@@ -117,6 +139,10 @@ func (s *Server) requireToken(next http.Handler) http.Handler {
 				w.Header().Set("WWW-Authenticate", scheme+" "+strings.Join(params, ", "))
 			}
 			http.Error(w, http.StatusText(status), status)
+		}
+		if s.has("empty-bearer-500") && r.Header.Get("Authorization") == "Bearer" {
+			http.Error(w, "runtime error: index out of range [1] with length 1", http.StatusInternalServerError)
+			return
 		}
 		scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 		if s.has("query-token-accepted") && r.URL.Query().Get("access_token") != "" {
@@ -136,6 +162,8 @@ func (s *Server) requireToken(next http.Handler) http.Handler {
 				challenge(http.StatusUnauthorized, `error="invalid_token"`, `scope="mcp:read"`)
 			case s.has("forbidden-without-token"):
 				challenge(http.StatusForbidden, `scope="mcp:read"`)
+			case s.has("challenge-offline-access"):
+				challenge(http.StatusUnauthorized, `scope="mcp:read offline_access"`)
 			default:
 				challenge(http.StatusUnauthorized, `scope="mcp:read"`)
 			}
@@ -148,6 +176,11 @@ func (s *Server) requireToken(next http.Handler) http.Handler {
 			return
 		case g == nil:
 			challenge(http.StatusUnauthorized, `error="invalid_token"`, `error_description="unknown, expired or revoked token"`)
+			return
+		case s.has("audience-trailing-slash"):
+			// The resource server normalises its own URL with a trailing
+			// slash and compares the token's audience with that.
+			challenge(http.StatusUnauthorized, `error="invalid_token"`, fmt.Sprintf(`error_description="audience %s is not %s/"`, g.Resource, s.MCPURL))
 			return
 		case g.Resource != s.MCPURL && !s.has("no-audience-check"):
 			challenge(http.StatusUnauthorized, `error="invalid_token"`, `error_description="token audience is not this server"`)
@@ -163,12 +196,22 @@ func (s *Server) requireToken(next http.Handler) http.Handler {
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
-			if need := scopeFor(body); need != "" && !slices.Contains(g.Scopes, need) {
-				if s.has("forbidden-without-error") {
-					challenge(http.StatusForbidden, fmt.Sprintf("scope=%q", "mcp:read "+need))
-				} else {
-					challenge(http.StatusForbidden, `error="insufficient_scope"`, fmt.Sprintf("scope=%q", "mcp:read "+need))
-				}
+			need := scopeFor(body)
+			refuse := need != "" && !slices.Contains(g.Scopes, need)
+			if need != "" && s.has("scope-granted-refused") {
+				// Compares the granted scope string as a whole, not as a set.
+				refuse = strings.Join(g.Scopes, " ") != need
+			}
+			switch {
+			case !refuse:
+			case s.has("insufficient-scope-401"):
+				challenge(http.StatusUnauthorized, `error="invalid_token"`, fmt.Sprintf("scope=%q", "mcp:read "+need))
+				return
+			case s.has("forbidden-without-error"):
+				challenge(http.StatusForbidden, fmt.Sprintf("scope=%q", "mcp:read "+need))
+				return
+			default:
+				challenge(http.StatusForbidden, `error="insufficient_scope"`, fmt.Sprintf("scope=%q", "mcp:read "+need))
 				return
 			}
 		}

@@ -30,6 +30,10 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	case s.has("token-error-200") && r.PostForm.Get("grant_type") == "authorization_code":
 		writeJSON(w, http.StatusOK, map[string]string{"error": "invalid_grant", "error_description": "this server reports errors with 200"})
 		return
+	case s.has("token-login-page") && r.PostForm.Get("grant_type") == "authorization_code":
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte("<html><body><form action=/login>Sign in</form></body></html>"))
+		return
 	case s.has("token-html-error") && r.PostForm.Get("grant_type") == "authorization_code":
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(http.StatusBadRequest)
@@ -116,7 +120,7 @@ func (s *Server) redeemCode(w http.ResponseWriter, f url.Values, c *client, jkt 
 		oauthError(w, http.StatusBadRequest, "invalid_grant", "the code was issued to another client")
 	case g.Redirect != f.Get("redirect_uri"):
 		oauthError(w, http.StatusBadRequest, "invalid_grant", "redirect_uri differs from the authorization request")
-	case base64.RawURLEncoding.EncodeToString(sum[:]) != g.Challenge:
+	case base64.RawURLEncoding.EncodeToString(sum[:]) != g.Challenge && !s.has("pkce-not-verified"):
 		oauthError(w, http.StatusBadRequest, "invalid_grant", "code_verifier does not match the code_challenge")
 	case f.Get("resource") != g.Resource:
 		oauthError(w, http.StatusBadRequest, "invalid_target", "resource differs from the authorization request")

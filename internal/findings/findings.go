@@ -105,7 +105,7 @@ func (f Finding) Family() string {
 var families = [][]Finding{
 	probeFindings, prmFindings, asmetaFindings, discoveryFindings, storedFindings, registerFindings,
 	authorizeFindings, tokenFindings, connectFindings, callsFindings, skillsFindings, probesFindings,
-	failedFindings, dpopFindings, dpopProbeFindings,
+	probesASFindings, probesHTTPFindings, failedFindings, dpopFindings, dpopProbeFindings,
 }
 
 var index = sync.OnceValue(func() map[string]Finding {

@@ -235,4 +235,56 @@ var asmetaFindings = []Finding{
 			{"Google, Cognito, Entra ID, Keycloak", "publish only OpenID Connect discovery; nothing to change on their side, the note is about older clients."},
 		},
 	},
+	{
+		ID:       "asmeta.nonstandard-location",
+		Title:    "Authorization server metadata is served where clients do not look",
+		Severity: Error,
+		Rules: []string{"RFC 8414 §3.1 (the well-known suffix is inserted between host and path)", "OpenID Connect Discovery 1.0 §4",
+			"MCP 2025-11-25 Authorization §Authorization Server Metadata Discovery (the URLs and their order)"},
+		Why: "For an issuer with a path (https://as/tenant1) clients try the RFC 8414 form with the suffix inserted " +
+			"(https://as/.well-known/oauth-authorization-server/tenant1) and the two OpenID forms. The RFC 8414 suffix " +
+			"appended to the issuer (https://as/tenant1/.well-known/oauth-authorization-server), or a document at the root " +
+			"of the host, is found by none of them; mcpwalk looks there only after the standard URLs failed, to name it.",
+		Breaks: "Clients find no metadata and stop (\"no authorization server metadata\"), or fall back to 2025-03-26 " +
+			"default endpoints that do not exist. A root document usually has another issuer, so it would be refused anyway.",
+		Clients: Clients{Refuse: []string{mostClients, goSDK, tsSDK1}},
+		Fix: "Serve the metadata at the inserted form for the issuer, or at <issuer>/.well-known/openid-configuration; or, " +
+			"if the document at the root is the right one, list its issuer (without the path) in authorization_servers.",
+	},
+	{
+		ID:       "asmeta.fallback-status",
+		Title:    "A metadata URL with nothing there answered other than 404",
+		Severity: Warning,
+		Rules: []string{"RFC 8414 §3.1, §3.2", "MCP 2025-11-25 Authorization §Authorization Server Metadata Discovery (try the next URL)",
+			"RFC 9110 §15.5.5 (404: no representation here)"},
+		Why: "Clients try the RFC 8414 URL, then the OpenID Connect ones, going on when a URL has nothing. 404 says so; a " +
+			"403 from a CDN, a 401 from a gateway or a 200 HTML page say something else, and clients differ in whether they " +
+			"go on. mcpwalk did and found the metadata further on, which is why this is a warning.",
+		Breaks: "Clients that go on only after a 404 stop at the first URL and report the authorization server as broken, " +
+			"typically with OpenID-only providers whose RFC 8414 path is guarded.",
+		Clients: Clients{Refuse: []string{"clients that fall back only on 404"}, Tolerate: []string{goSDK, "mcpwalk"}},
+		Fix:     "Answer 404 at metadata URLs the authorization server does not serve: exempt /.well-known/* from gateway authentication and CDN challenge rules.",
+	},
+	{
+		ID:       "asmeta.grant-types",
+		Title:    "grant_types_supported does not include authorization_code",
+		Severity: Warning,
+		Rules:    []string{"RFC 8414 §2 (grant_types_supported; default [\"authorization_code\", \"implicit\"])", "MCP 2025-11-25 Authorization §Authorization Code Protection"},
+		Why: "A user authorizes an MCP client with the authorization code grant. Metadata that lists grants without it " +
+			"says the token endpoint will not redeem a code; mcpwalk tries anyway and reports what happens.",
+		Breaks: "Clients that check the list refuse to start; the others get unsupported_grant_type at the token endpoint " +
+			"after the user has already logged in.",
+		Fix: "List authorization_code (and refresh_token if refresh tokens are issued) in grant_types_supported, or leave the " +
+			"member out; enable the grant for the client if the list is right for the server but not for this client.",
+	},
+	{
+		ID:       "asmeta.protected-resources",
+		Title:    "The authorization server's protected_resources do not include this resource",
+		Severity: Info,
+		Rules:    []string{"RFC 9728 §4 (protected_resources in authorization server metadata)"},
+		Why: "An authorization server may list the resources it issues tokens for. One that lists others but not this MCP " +
+			"server may not be the one meant for it, or may refuse its resource indicator.",
+		Breaks: "Nothing by itself: clients do not have to check the list. It often explains an invalid_target that follows.",
+		Fix:    "Add the MCP server's resource identifier to protected_resources, or point authorization_servers in its PRM at the right authorization server.",
+	},
 }

@@ -129,4 +129,72 @@ var authorizeFindings = []Finding{
 			{"TypeScript SDK", "the example provider and mcpAuthRouter do not send iss; add it to the redirect in your OAuthServerProvider.authorize."},
 		},
 	},
+	{
+		ID:       "authorize.error",
+		Title:    "The authorization server answered the authorization request with an error",
+		Severity: Error,
+		Rules:    []string{"RFC 6749 §4.1.2.1 (error response)", "OAuth 2.1 §4.1.2.1"},
+		Why: "The authorization server redirected back with error=… instead of a code (after the iss check, so the error " +
+			"is its own). The message names the code and error_description and the usual cause of that code.",
+		Breaks:  "No code, no token: every client stops here, usually showing the error code alone.",
+		Clients: Clients{Refuse: []string{mostClients}},
+		Fix: "invalid_scope: align the challenge's scope and PRM scopes_supported with the scopes the authorization server " +
+			"defines. unauthorized_client / invalid_client: the client is unknown or may not use the code grant (a " +
+			"forgotten registration, a CIMD URL it cannot fetch). access_denied: the user or a policy declined.",
+	},
+	{
+		ID:       "authorize.invalid-target",
+		Title:    "The authorization server refused the resource parameter at the authorization endpoint",
+		Severity: Error,
+		Rules:    []string{"RFC 8707 §2 (invalid_target)", "MCP 2025-06-18 Authorization §Resource Parameter Implementation (clients MUST send resource)"},
+		Why: "MCP clients must send the MCP server's canonical URI as resource. An authorization server that does not know " +
+			"that value as an API or audience refuses it, before the user even logs in.",
+		Breaks: "Every MCP client fails, since all of them send resource; users of identity providers that know only their " +
+			"own API identifiers (Entra's AADSTS9010010, api:// application IDs) meet it first.",
+		Clients: Clients{Refuse: []string{mostClients}},
+		Fix: "Register the MCP server's URL as a resource or audience at the authorization server (an API whose identifier " +
+			"is the canonical URI), or, if the resource server accepts tokens for another identifier, pass it with --resource " +
+			"and make the PRM resource match.",
+		Providers: []ProviderFix{
+			{"Microsoft Entra ID", "v2 endpoints refuse a resource that is not an application ID URI of a registered API; set the API's Application ID URI to the MCP server's URL."},
+		},
+	},
+	{
+		ID:       "authorize.error-page",
+		Title:    "The authorization endpoint answered with an error page instead of redirecting back",
+		Severity: Error,
+		Rules:    []string{"RFC 6749 §4.1.2.1 (an invalid redirect_uri or client_id: inform the user, do not redirect)", "RFC 8252 §7.3"},
+		Why: "An authorization server that does not accept the redirect URI or the client_id must not redirect, so it shows " +
+			"a page. mcpwalk's headless walk sees that page: the message quotes its text and says, from how the client was " +
+			"obtained, which mismatch is likely.",
+		Breaks: "In a browser the user sees the authorization server's error page and the client waits until it times out; " +
+			"clients report a timeout, or a state error when the user retries.",
+		Clients: Clients{Refuse: []string{mostClients}},
+		Fix: "Pre-registered client: register the exact redirect URI mcpwalk uses (port via --callback-port, path via " +
+			"--callback-path; localhost and 127.0.0.1 differ). Dynamic registration: the authorization endpoint must know " +
+			"clients the registration endpoint just created. Reused registration: the authorization server may have " +
+			"forgotten it. CIMD: the authorization server must be able to fetch the document.",
+	},
+	{
+		ID:       "authorize.redirect-mismatch",
+		Title:    "The authorization server redirected to another redirect URI than the one sent",
+		Severity: Error,
+		Rules:    []string{"RFC 6749 §3.1.2, §4.1.2 (the response goes to the redirect_uri of the request)", "RFC 8252 §7.3 (any port for loopback IP redirect URIs)"},
+		Why: "The authorization response must go to the redirect URI of the request. One that goes to a registered URI " +
+			"instead (another port, localhost for 127.0.0.1, another path) reaches no listener, or another program's.",
+		Breaks: "The browser shows \"connection refused\" (or another client's page) and the login never completes; " +
+			"clients time out.",
+		Clients: Clients{Refuse: []string{mostClients}},
+		Fix: "Let the authorization server honour the redirect_uri parameter for registered loopback URIs on any port; for a " +
+			"pre-registered client, run mcpwalk with the port and path registered (--callback-port, --callback-path).",
+	},
+	{
+		ID:       "authorize.scope-not-advertised",
+		Title:    "The challenge asks for scopes the PRM does not list",
+		Severity: Info,
+		Rules:    []string{"MCP 2025-11-25 Authorization §Scope Selection Strategy (clients MUST NOT assume a set relationship between the challenged scopes and scopes_supported)"},
+		Why: "Allowed: the challenge is authoritative for the request. A scope in one list and not the other is still often " +
+			"a typo or a stale catalogue on one side.",
+		Fix: "Keep scopes_supported and the scopes named in challenges in step.",
+	},
 }

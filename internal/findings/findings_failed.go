@@ -9,14 +9,12 @@ var failedFindings = []Finding{
 		Title:    "The unauthenticated request got no usable answer",
 		Severity: Error,
 		Rules:    []string{"MCP 2025-11-25 Authorization §Error Handling", "RFC 6750 §3"},
-		Why: "The first request (an initialize without a token) must get 401 with a challenge, or a success when the " +
-			"server needs no authorization. Anything else stops the walk: a refused connection, a timeout, a TLS error, " +
-			"or a status such as 404, 405 or 400 returned before authorization is checked.",
-		Breaks: "Clients cannot tell that the server wants OAuth. A 404/405 on the MCP path makes clients try the legacy " +
-			"HTTP+SSE transport and report a transport error (\"SSE error: Non-200 status code (405)\") instead of \"needs auth\".",
+		Why: "The first request (an initialize without a token) got no answer at all: a refused connection, a timeout, " +
+			"or a server that names only protocol revisions mcpwalk does not speak. An answer with the wrong status is " +
+			"probe.status-unexpected; a certificate that is not accepted, probe.tls-certificate.",
+		Breaks:  "Clients cannot reach the server at all, so nothing about its authorization can be seen.",
 		Clients: Clients{Refuse: []string{mostClients}},
-		Fix: "Check the URL (the full MCP endpoint, with its path), that the server is running and reachable, and put the " +
-			"authorization middleware in front of routing and method checks so that any request without a token gets 401.",
+		Fix:     "Check the URL (the full MCP endpoint, with its path) and that the server is running and reachable from here.",
 	},
 	{
 		ID:       "prm.failed",
@@ -43,26 +41,24 @@ var failedFindings = []Finding{
 		Title:    "Client registration failed",
 		Severity: Error,
 		Rules:    []string{"RFC 7591 §3", "MCP 2025-11-25 Authorization §Client Registration Approaches"},
-		Why: "No client_id could be obtained: the loopback redirect listener could not start (port in use), the " +
-			"registration endpoint did not answer, or it answered something other than a JSON object with client_id.",
-		Breaks: "No authorization request can be made. A callback port already in use usually means another client " +
-			"(or an earlier run) still listens there.",
+		Why: "No client_id could be obtained and no more specific finding says why: the registration endpoint did not " +
+			"answer at all, or a non-interactive grant was asked for without --client-id.",
+		Breaks:  "No authorization request can be made.",
 		Clients: Clients{Refuse: []string{mostClients}},
-		Fix:     "Free the port or pick another with --callback-port; check registration_endpoint and its answer in the transcript.",
+		Fix:     "Check registration_endpoint and that it is reachable from here; see register.callback-port and register.dcr-response for the usual causes.",
 	},
 	{
 		ID:       "authorize.failed",
 		Title:    "The authorization step failed",
 		Severity: Error,
 		Rules:    []string{"RFC 6749 §4.1", "MCP 2025-11-25 Authorization §Authorization Code Protection"},
-		Why: "The authorization server answered with an error (access_denied, invalid_scope, invalid_target, " +
-			"unauthorized_client…), the browser never came back to the redirect URI within --auth-wait, a headless " +
-			"walk met a login page, or the authorization server does not offer PKCE S256.",
+		Why: "The step stopped without a more specific finding: the browser never came back to the redirect URI within " +
+			"--auth-wait, a headless walk met a login page (a person is needed), or the authorization server does not " +
+			"offer PKCE S256. Error responses, error pages and wrong redirects have findings of their own.",
 		Breaks:  "No authorization code, so no token.",
 		Clients: Clients{Refuse: []string{mostClients}},
-		Fix: "Read the error and error_description in the step. invalid_scope: the requested scopes are unknown to the " +
-			"authorization server (check PRM scopes_supported and the challenge's scope). invalid_target: see " +
-			"token.invalid-target. A redirect_uri error page: the registered redirect URI differs (port, localhost vs 127.0.0.1, path).",
+		Fix: "Read the step's error: finish the login within --auth-wait, run without --headless for an authorization " +
+			"server that wants a person, or see authorize.error, authorize.error-page and authorize.redirect-mismatch.",
 	},
 	{
 		ID:       "token.failed",
@@ -79,8 +75,9 @@ var failedFindings = []Finding{
 		Title:    "The MCP session could not be opened",
 		Severity: Error,
 		Rules:    []string{"MCP Lifecycle §Initialization", "MCP Transports §Streamable HTTP"},
-		Why: "The initialize handshake failed with the token: the server rejected the token (audience, scope, issuer), " +
-			"answered with a status or body the SDK cannot read, or speaks a transport other than Streamable HTTP.",
+		Why: "The initialize handshake failed without a more specific finding: the server answered with a status or body " +
+			"the SDK cannot read, or speaks a transport other than Streamable HTTP. A token refused with 401 is " +
+			"connect.token-rejected.",
 		Breaks: "OAuth succeeded but MCP does not work — the most confusing outcome for users. A 401 here usually means the " +
 			"server does not accept the token's audience or issuer (see token.audience-mismatch).",
 		Clients: Clients{Refuse: []string{mostClients}},

@@ -165,4 +165,71 @@ var prmFindings = []Finding{
 		Breaks:   "Users of different clients may log in against different authorization servers; stored credentials must be kept per issuer.",
 		Fix:      "Put the authorization server most clients should use first.",
 	},
+	{
+		ID:       "prm.nonstandard-location",
+		Title:    "Protected Resource Metadata is served where clients do not look",
+		Severity: Error,
+		Rules: []string{"RFC 9728 §3.1 (the well-known suffix is inserted between host and path)",
+			"MCP 2025-11-25 Authorization §Protected Resource Metadata Discovery Requirements (resource_metadata, then path-aware, then root)"},
+		Why: "Clients build the metadata URL by inserting /.well-known/oauth-protected-resource between the host and the " +
+			"endpoint's path. A document at the path with the suffix appended (https://host/mcp/.well-known/…) is found " +
+			"only by clients that are given its URL; mcpwalk looks there only after the standard URLs failed, to name it.",
+		Breaks: "Clients find no metadata, fall back to the 2025-03-26 rules (the authorization server at the MCP origin) " +
+			"or report that the server does not support OAuth.",
+		Clients: Clients{Refuse: []string{mostClients, goSDK, tsSDK1}},
+		Fix: "Serve the document at https://<host>/.well-known/oauth-protected-resource/<path>, or send its URL as " +
+			"resource_metadata in the 401's WWW-Authenticate header, which every client tries first.",
+	},
+	{
+		ID:       "prm.fallback-status",
+		Title:    "A well-known URL with nothing there answered other than 404",
+		Severity: Warning,
+		Rules: []string{"RFC 9728 §3.1, §3.2", "MCP 2025-11-25 Authorization §Protected Resource Metadata Discovery Requirements (fall back to the next URL)",
+			"RFC 9110 §15.5.5 (404: no representation here)"},
+		Why: "Clients try the metadata URLs in order and go on to the next one when a URL has nothing. 404 says so; 401, " +
+			"403, 400, a 5xx or a 200 HTML page (a catch-all route) say something else, and clients differ in whether they " +
+			"go on. mcpwalk did and found the document further on, which is why this is a warning.",
+		Breaks: "Clients that go on only after a 404 stop at the first such answer and report \"no metadata\" or the " +
+			"answer itself (\"401 Unauthorized\" from a well-known URL reads as an authentication problem).",
+		Clients: Clients{Refuse: []string{"clients that fall back only on 404"}, Tolerate: []string{goSDK, "mcpwalk"}},
+		Fix: "Let /.well-known paths through authentication middleware, CDN rules and single-page-app catch-all routes, " +
+			"so that a URL with no document answers 404.",
+		Providers: []ProviderFix{
+			{"Cloudflare", "exclude /.well-known/* from Access policies and WAF challenge rules."},
+			{"Single-page-app hosting", "do not rewrite unknown /.well-known/* paths to index.html."},
+		},
+	},
+	{
+		ID:       "prm.header-url-insecure",
+		Title:    "The resource_metadata URL is plain http while the server is https",
+		Severity: Warning,
+		Rules:    []string{"RFC 9728 §7.1 (TLS for the metadata request)", "MCP 2025-11-25 Authorization §Communication Security"},
+		Why: "The metadata names the authorization server clients send the user to. Fetched over http it can be changed " +
+			"on the way, pointing clients at an authorization server of someone else's choosing.",
+		Breaks: "Strict clients (the Go SDK requires https or loopback) refuse the URL and fall back to the well-known " +
+			"URLs; the others trust an unprotected answer.",
+		Clients: Clients{Refuse: []string{goSDK}, Tolerate: []string{"clients without a scheme check"}},
+		Fix:     "Send resource_metadata as an https URL; behind a TLS-terminating proxy, build it from the public URL, not from the request's scheme.",
+	},
+	{
+		ID:       "prm.resource-query",
+		Title:    "The PRM resource has a query",
+		Severity: Warning,
+		Rules:    []string{"RFC 8707 §2 (the resource SHOULD NOT include a query)", "MCP 2025-06-18 Authorization §Canonical Server URI"},
+		Why: "The resource is what tokens are bound to. A query makes it depend on parameters that authorization servers " +
+			"and resource servers each normalise in their own way.",
+		Breaks:  "Authorization servers that follow RFC 8707 strictly refuse it (invalid_target); others drop or reorder the query, and the token's audience then matches nothing.",
+		Clients: Clients{Tolerate: []string{mostClients}},
+		Fix:     "Put what the query selects (a tenant, a workspace) into the path, so that the endpoint and its resource need no query.",
+	},
+	{
+		ID:       "prm.broad-scopes",
+		Title:    "scopes_supported includes catch-all scopes",
+		Severity: Warning,
+		Rules:    []string{"MCP Security Best Practices §Scope Minimization", "MCP 2025-11-25 Authorization §Scope Selection Strategy (clients request scopes_supported when the challenge names none)"},
+		Why: "Clients that get no scope in the challenge request every scope of scopes_supported. A catch-all scope there " +
+			"(\"*\", \"all\", \"admin\", \"notes:*\") is then requested, and granted, at every login.",
+		Breaks: "Nothing fails; every token can do everything, so a leaked one does the most harm, and users are asked to consent to more than they use.",
+		Fix:    "Advertise narrow scopes per capability; name the one a request needs in the 401 and 403 challenges; keep administrative scopes out of scopes_supported.",
+	},
 }

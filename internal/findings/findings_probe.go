@@ -195,4 +195,73 @@ var probeFindings = []Finding{
 			{"Go SDK", "auth.RequireBearerToken does not send error codes at all."},
 		},
 	},
+	{
+		ID:       "probe.status-unexpected",
+		Title:    "A request without a token gets neither 401 nor a success",
+		Severity: Error,
+		Rules: []string{"MCP 2025-11-25 Authorization §Error Handling (401 when authorization is required)", "RFC 6750 §3",
+			"MCP 2025-11-25 Transports §Backwards Compatibility (clients fall back to HTTP+SSE on 400, 404, 405)"},
+		Why: "The first request a client sends carries no token. Only a 401 with a challenge tells it that OAuth is " +
+			"needed; 404, 405, 400 or a 5xx say something else entirely, and the client acts on that instead.",
+		Breaks: "Clients take 404 and 405 (and 400 from older servers) as \"this is not a Streamable HTTP endpoint\" and " +
+			"fall back to the HTTP+SSE transport; the user then sees \"SSE error: Non-200 status code (405)\" rather than " +
+			"\"this server needs you to log in\". A 5xx reads as an outage.",
+		Clients: Clients{Refuse: []string{mostClients, hostedClients + " (report \"server does not implement OAuth\")"}},
+		Fix: "Check the URL first: it must be the MCP endpoint itself, path included. Then put the bearer-token middleware " +
+			"in front of routing and method checks, so that any request without a token, POST included, gets 401 with " +
+			"WWW-Authenticate before anything else can refuse it.",
+		Providers: []ProviderFix{
+			{"TypeScript SDK", "mount requireBearerAuth on the MCP route for POST, GET and DELETE alike, before the transport handles the request."},
+			{"Go SDK", "wrap the StreamableHTTPHandler itself in auth.RequireBearerToken, not only some methods of it."},
+		},
+	},
+	{
+		ID:       "probe.tls-certificate",
+		Title:    "The server's TLS certificate is not accepted",
+		Severity: Error,
+		Rules:    []string{"OAuth 2.1 §1.5 (Communication Security)", "RFC 6750 §5.3 (validate the TLS certificate chain)", "RFC 9110 §4.3.4"},
+		Why: "A bearer token is only as safe as the channel it travels on: a certificate that cannot be verified gives no " +
+			"assurance that the token goes to this server.",
+		Breaks: "Every client that verifies certificates refuses to connect; the ones that offer to skip verification " +
+			"send tokens to whoever answers.",
+		Clients: Clients{Refuse: []string{mostClients, goSDK, tsSDK1}},
+		Fix: "Serve a certificate valid for the host name in the URL, issued by a CA clients trust, with the intermediate " +
+			"certificates included. For a private CA, install it in the system trust store where mcpwalk runs.",
+	},
+	{
+		ID:       "probe.insecure-http",
+		Title:    "The server asks for a bearer token over plain http to a remote host",
+		Severity: Error,
+		Rules: []string{"RFC 6750 §5.3 (clients MUST use TLS with bearer tokens)", "OAuth 2.1 §1.5",
+			"MCP 2025-11-25 Authorization §Communication Security"},
+		Why: "Anyone on the path can read and replay a bearer token sent over http. Plain http is acceptable only to a " +
+			"loopback address, where the token never leaves the machine.",
+		Breaks: "Strict clients refuse to send the token; the others leak it to the network. The authorization server's " +
+			"endpoints usually are https, so the failure shows up later as a mix of http and https URLs.",
+		Clients: Clients{Refuse: []string{strictClients}, Tolerate: []string{"clients without a transport-security check"}},
+		Fix:     "Serve the MCP endpoint over https (a TLS-terminating proxy in front of it is fine); use http only on 127.0.0.1 or localhost.",
+	},
+	{
+		ID:       "probe.offline-access",
+		Title:    "The 401 challenge names offline_access",
+		Severity: Warning,
+		Rules:    []string{"MCP 2026-07-28 Authorization §Refresh Tokens (servers SHOULD NOT include offline_access in the WWW-Authenticate scope)"},
+		Why: "offline_access asks the authorization server for a refresh token; that is the client's business with the " +
+			"authorization server, not something the resource needs to serve a request.",
+		Breaks: "Clients that request the challenged scopes verbatim ask for offline_access even where the authorization " +
+			"server does not offer it, and some authorization servers then refuse the request (invalid_scope).",
+		Fix: "Name only the scopes the operation needs in the challenge; leave offline_access to the client.",
+	},
+	{
+		ID:       "probe.scope-missing",
+		Title:    "The 401 challenge names no scope",
+		Severity: Info,
+		Rules:    []string{"MCP 2025-11-25 Authorization §Protected Resource Metadata Discovery Requirements (servers SHOULD include scope)", "RFC 6750 §3"},
+		Why: "The challenge's scope is the first source clients choose scopes from. Without it they request every scope in " +
+			"the PRM's scopes_supported (or none), which is graded info, not a warning, because that fallback is what every " +
+			"client implements.",
+		Breaks: "Clients ask for more (or less) than the request needs: every scope of the catalogue, against least privilege, " +
+			"or none, and then a 403 and a second login.",
+		Fix: "Add scope=\"…\" to the Bearer challenge with the scopes the request needs.",
+	},
 }

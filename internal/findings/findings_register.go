@@ -85,9 +85,11 @@ var registerFindings = []Finding{
 		Title:    "A client without a secret, but the token endpoint does not list the none method",
 		Severity: Info,
 		Rules:    []string{"RFC 8414 §2 (token_endpoint_auth_methods_supported; default client_secret_basic)", "RFC 7591 §2"},
-		Why:      "A public client (no secret) authenticates with none; when the list lacks it, the authorization server may expect a secret.",
-		Breaks:   "The token request may fail with invalid_client if the registered application is confidential.",
-		Fix:      "Register the application as a public client, or pass its --client-secret; list \"none\" in token_endpoint_auth_methods_supported if public clients are accepted.",
+		Why: "A public client (no secret) authenticates with none; when the list lacks it, the authorization server may expect a " +
+			"secret. Reported for a pre-registered client without --client-secret, and for a dynamic registration the " +
+			"authorization server accepted as none although its metadata does not list the method.",
+		Breaks: "The token request may fail with invalid_client if the registered application is confidential.",
+		Fix:    "Register the application as a public client, or pass its --client-secret; list \"none\" in token_endpoint_auth_methods_supported if public clients are accepted.",
 	},
 	{
 		ID:       "register.auth-method",
@@ -179,5 +181,80 @@ var registerFindings = []Finding{
 		Why:      "Authorization servers match redirect URIs exactly; a rewritten URI (localhost for 127.0.0.1, port dropped, path changed) makes the authorization request fail later.",
 		Breaks:   "The authorization request is refused with a redirect_uri mismatch, or the redirect goes somewhere the client is not listening.",
 		Fix:      "Register the redirect URIs exactly as sent.",
+	},
+	{
+		ID:       "register.callback-port",
+		Title:    "The loopback listener for the authorization response could not start",
+		Severity: Error,
+		Rules:    []string{"RFC 8252 §7.3 (loopback redirect URIs)", "MCP 2025-11-25 Security Considerations §Communication Security"},
+		Why: "The authorization server sends the browser back to http://127.0.0.1:<port>/callback; something must listen " +
+			"there. A port already in use means another process gets the response instead.",
+		Breaks: "With the port taken, the browser lands on the other process (another MCP client, an earlier run still " +
+			"waiting), which reports a state mismatch or a CSRF error, or nothing at all, and the login seems to hang.",
+		Clients: Clients{Refuse: []string{"every client on that machine: only one process can listen on the port"}},
+		Fix: "Stop the process that holds the port, or pick another with --callback-port; for a pre-registered client the " +
+			"port must be one registered with the authorization server (many match loopback ports exactly).",
+	},
+	{
+		ID:       "register.dcr-response",
+		Title:    "The registration endpoint answered without a JSON client_id",
+		Severity: Error,
+		Rules:    []string{"RFC 7591 §3.2.1 (the response is a JSON object with client_id)", "MCP 2026-07-28 Client Registration §Dynamic Client Registration"},
+		Why: "A successful registration returns the registered metadata as JSON, client_id first of all. An HTML page, an " +
+			"empty body or JSON without client_id gives the client nothing to authorize as.",
+		Breaks: "Clients fail with a parse error (\"Unexpected token < in JSON\", a Zod validation error) that names neither " +
+			"the registration endpoint nor what it sent.",
+		Clients: Clients{Refuse: []string{mostClients, dcrOnly}},
+		Fix: "Answer registrations with 201 and application/json carrying client_id; make sure the registration path is " +
+			"not behind a login page or a single-page-app catch-all route.",
+	},
+	{
+		ID:       "register.cimd-document",
+		Title:    "The Client ID Metadata Document given with --client-metadata-url is not usable",
+		Severity: Error,
+		Rules: []string{"MCP 2025-11-25 Authorization §Client ID Metadata Documents (an https URL with a path; client_id, client_name, redirect_uris)",
+			"draft-ietf-oauth-client-id-metadata-document-00 §3 (the URL), §4 (client_id identical to the URL; no shared secret)"},
+		Why: "With a Client ID Metadata Document the client_id is the document's URL and the authorization server fetches it " +
+			"to learn the client's name and redirect URIs. mcpwalk fetches it first, so that a broken document is named " +
+			"before the authorization server refuses the client with a page that rarely says why. When the document cannot " +
+			"be fetched from where mcpwalk runs this is only a warning: the authorization server may still reach it.",
+		Breaks:  "The authorization server refuses the client at the authorization endpoint, usually with an error page and no redirect.",
+		Clients: Clients{Refuse: []string{"authorization servers that support CIMD"}},
+		Fix: "Serve the document at an https URL with a path, as application/json, with client_id exactly equal to that URL, " +
+			"a client_name, the redirect_uris the client uses, and no client_secret; token_endpoint_auth_method none (or " +
+			"private_key_jwt with a jwks_uri).",
+	},
+	{
+		ID:       "register.cimd-redirect",
+		Title:    "The Client ID Metadata Document does not list the redirect URI in use",
+		Severity: Error,
+		Rules:    []string{"draft-ietf-oauth-client-id-metadata-document-00 §4 (the authorization server validates redirect URIs against the document)", "RFC 8252 §7.3 (any port for loopback IP redirect URIs)"},
+		Why: "The authorization server redirects only to a redirect URI the document lists: exactly, or for a loopback IP " +
+			"with any port. localhost and 127.0.0.1 are different hosts to it.",
+		Breaks:  "The authorization server shows an error page instead of redirecting back; the login never completes.",
+		Clients: Clients{Refuse: []string{"authorization servers that support CIMD"}},
+		Fix:     "List http://127.0.0.1/callback (any port is then allowed for loopback) in redirect_uris, or pass --callback-port and --callback-path to match an entry.",
+	},
+	{
+		ID:       "register.cimd-grant-types",
+		Title:    "The Client ID Metadata Document's grant_types lack refresh_token",
+		Severity: Info,
+		Rules:    []string{"MCP 2026-07-28 Authorization §Refresh Tokens (clients SHOULD include refresh_token in grant_types)"},
+		Why:      "Authorization servers read grant_types from the document; without refresh_token they may issue no refresh token.",
+		Breaks:   "Every expiry means a new interactive login.",
+		Fix:      "Add refresh_token to grant_types.",
+	},
+	{
+		ID:       "register.client-issuer-mismatch",
+		Title:    "The pre-registered client belongs to another authorization server",
+		Severity: Error,
+		Rules: []string{"MCP 2026-07-28 Client Registration §Authorization Server Binding (credentials are keyed by the issuer; a pre-registered client's issuer mismatch SHOULD surface an error)",
+			"SEP-2352"},
+		Why: "A client_id and secret are valid at the authorization server that issued them. When the resource names " +
+			"another one (it moved, or the PRM is wrong), presenting them there leaks the secret to a party that never " +
+			"issued it and fails anyway. --client-issuer says which issuer the --client-id belongs to.",
+		Breaks:  "Clients that do not bind credentials to an issuer send them to the new authorization server and get invalid_client (or, worse, a client of the same id there).",
+		Clients: Clients{Refuse: []string{strictClients}, Tolerate: []string{"clients without issuer binding (they present the credentials anyway)"}},
+		Fix:     "Register a client with the authorization server the resource now names and pass that --client-id and --client-issuer; or, if the PRM is wrong, point authorization_servers back at the right issuer.",
 	},
 }

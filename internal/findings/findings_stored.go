@@ -28,7 +28,7 @@ var storedFindings = []Finding{
 		Rules:    []string{"RFC 6749 §6", "OAuth 2.1 §4.3.1 (refresh tokens for public clients must be sender-constrained or rotated)"},
 		Why: "Without a refresh token every expiry means a new interactive login. Authorization servers often issue one only " +
 			"when offline_access is requested, or never to public clients.",
-		Breaks: "Long-running agents and CI checks lose access at every expiry; headless clients cannot recover at all.",
+		Breaks:  "Long-running agents and CI checks lose access at every expiry; headless clients cannot recover at all.",
 		Clients: Clients{Tolerate: []string{"interactive clients, which open the browser again"}},
 		Fix: "Offer offline_access in scopes_supported (clients request it when listed), and issue rotated refresh tokens to " +
 			"public clients. The token step's message says why none came (not requested, not offered, policy).",
@@ -71,9 +71,9 @@ var storedFindings = []Finding{
 		Rules:    []string{"RFC 8707 §2.2 (resource is allowed on refresh requests)", "MCP 2025-11-25 Authorization §Resource Parameter Implementation"},
 		Why: "MCP clients send resource on every token request so the refreshed token stays bound to the MCP server. " +
 			"Some authorization servers refuse it on refresh; --lenient retries without it and says so.",
-		Breaks: "Strict clients cannot refresh and fall back to a new login at every expiry; lenient ones may get a token without the right audience.",
+		Breaks:  "Strict clients cannot refresh and fall back to a new login at every expiry; lenient ones may get a token without the right audience.",
 		Clients: Clients{Refuse: []string{strictClients}, Tolerate: []string{"clients built on golang.org/x/oauth2's refresher, which never send resource"}},
-		Fix:    "Accept resource on refresh for the resource of the original grant.",
+		Fix:     "Accept resource on refresh for the resource of the original grant.",
 		Providers: []ProviderFix{
 			{"Microsoft Entra ID", "v2 endpoints take scope (api://…/.default) instead of resource; mixing them is refused."},
 		},
@@ -85,8 +85,8 @@ var storedFindings = []Finding{
 		Rules:    []string{"OAuth 2.1 §4.3.1 (public clients: rotation or sender-constrained refresh tokens)", "RFC 9700 §4.14.2"},
 		Why: "For public clients the authorization server MUST rotate refresh tokens or sender-constrain them (DPoP, mTLS): " +
 			"a warning for public clients, information for confidential ones.",
-		Breaks:   "Nothing visible; a stolen refresh token stays usable until it expires.",
-		Fix:      "Enable refresh token rotation for public clients.",
+		Breaks: "Nothing visible; a stolen refresh token stays usable until it expires.",
+		Fix:    "Enable refresh token rotation for public clients.",
 	},
 	{
 		ID:       "stored.refresh-scope-reduced",

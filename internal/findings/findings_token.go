@@ -104,6 +104,15 @@ var tokenFindings = []Finding{
 		Fix:      "Return expires_in (seconds).",
 	},
 	{
+		ID:       "token.long-lived",
+		Title:    "The access token lives longer than a day",
+		Severity: Info,
+		Rules:    []string{"MCP 2025-11-25 Security Considerations §Token Theft (authorization servers SHOULD issue short-lived access tokens)", "OAuth 2.1 §7.1"},
+		Why:      "A bearer token works for whoever holds it until it expires; a long lifetime makes a leaked token useful for long.",
+		Breaks:   "Nothing in clients: the risk is a stolen token (logs, a shared machine, a compromised server) that keeps working.",
+		Fix:      "Issue access tokens for minutes or hours, with rotated refresh tokens for longer sessions.",
+	},
+	{
 		ID:       "token.opaque",
 		Title:    "The access token is opaque: its audience cannot be checked here",
 		Severity: Info,

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -32,8 +34,8 @@ func NewTransport() *http.Transport {
 }
 
 // NewClient returns an *http.Client that records through rt and follows
-// redirects with a hop limit, refusing https→http downgrades. Go's client
-// already drops Authorization and cookies on redirects to another host.
+// redirects with a hop limit, refusing https→http downgrades, and never
+// carrying Authorization to another origin (see CheckRedirect).
 func NewClient(rt http.RoundTripper, o ClientOptions) *http.Client {
 	max := o.MaxRedirects
 	if max <= 0 {
@@ -52,7 +54,12 @@ func NewClient(rt http.RoundTripper, o ClientOptions) *http.Client {
 // ErrRedirect is wrapped by every redirect refusal.
 var ErrRedirect = errors.New("redirect refused")
 
-// CheckRedirect enforces the hop limit and refuses https→http.
+// CheckRedirect enforces the hop limit, refuses https→http and drops the
+// Authorization header when the redirect leaves the first request's
+// origin. Go's client drops it only for another host name: it keeps it for
+// another port of the same host and for subdomains, and a bearer token
+// must reach no one but the server it was issued for (MCP Authorization
+// §Token Handling).
 func CheckRedirect(req *http.Request, via []*http.Request, max int) error {
 	if len(via) >= max {
 		return fmt.Errorf("%w: more than %d redirects, last to %s", ErrRedirect, max, req.URL)
@@ -61,5 +68,20 @@ func CheckRedirect(req *http.Request, via []*http.Request, max int) error {
 	if prev.Scheme == "https" && req.URL.Scheme != "https" {
 		return fmt.Errorf("%w: %s redirected from https to %s", ErrRedirect, prev, req.URL)
 	}
+	if first := via[0].URL; !strings.EqualFold(first.Scheme, req.URL.Scheme) || !strings.EqualFold(hostPort(first), hostPort(req.URL)) {
+		req.Header.Del("Authorization")
+	}
 	return nil
+}
+
+// hostPort is the URL's host with its port, the default one made explicit.
+func hostPort(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return u.Host
+	}
+	port := "80"
+	if strings.EqualFold(u.Scheme, "https") {
+		port = "443"
+	}
+	return net.JoinHostPort(u.Hostname(), port)
 }

@@ -187,3 +187,51 @@ func TestRedactorDPoP(t *testing.T) {
 		t.Errorf("a DPoP header that is no JWS: %q, want it masked whole", got)
 	}
 }
+
+// A bearer token never follows a redirect to another origin, not even to
+// another port of the same host (which Go's client alone would allow).
+func TestRedirectDropsAuthorizationAcrossOrigins(t *testing.T) {
+	seen := make(chan string, 4)
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen <- "other:" + r.Header.Get("Authorization")
+	}))
+	defer other.Close()
+	var self *httptest.Server
+	self = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen <- "self:" + r.Header.Get("Authorization")
+		switch r.URL.Path {
+		case "/away":
+			http.Redirect(w, r, other.URL+"/", http.StatusTemporaryRedirect)
+		case "/same":
+			http.Redirect(w, r, self.URL+"/here", http.StatusTemporaryRedirect)
+		}
+	}))
+	defer self.Close()
+	c := NewClient(NewRecorder(nil, nil), ClientOptions{})
+	for _, tt := range []struct{ path, want string }{
+		{"/away", "self:Bearer t other:"},
+		{"/same", "self:Bearer t self:Bearer t"},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, self.URL+tt.path, nil)
+		req.Header.Set("Authorization", "Bearer t")
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		got := []string{<-seen, <-seen}
+		if strings.Join(got, " ") != tt.want {
+			t.Errorf("%s: the servers saw %q, want %q", tt.path, got, tt.want)
+		}
+	}
+}
+
+// Session ids are credentials too: masked like tokens, by header name.
+func TestRedactorMasksCredentialHeaders(t *testing.T) {
+	h := http.Header{"Mcp-Session-Id": {"sess-123"}, "Authorization": {"Bearer tok"}, "Dpop": {"proof"}, "Accept": {"application/json"}}
+	NewRedactor(false).Header(h)
+	want := http.Header{"Mcp-Session-Id": {Mask}, "Authorization": {"Bearer " + Mask}, "Dpop": {Mask}, "Accept": {"application/json"}}
+	if diff := cmp.Diff(want, h); diff != "" {
+		t.Errorf("headers (-want +got):\n%s", diff)
+	}
+}
