@@ -49,9 +49,10 @@ func (e *Engine) Probes(ctx context.Context) {
 
 const specTokenHandling = "MCP 2025-11-25 Authorization §Token Handling; RFC 6750 §3.1"
 
-// probeRequest POSTs a harmless JSON-RPC ping to the server, through
+// probeRequest POSTs a harmless JSON-RPC ping to the server with the
+// headers hdr (a Host in it becomes the request's Host), through
 // doResource: a DPoP-bound token in hdr goes out with the DPoP scheme and
-// a proof.
+// a proof. It returns the response, body closed.
 func (e *Engine) probeRequest(ctx context.Context, target string, hdr http.Header) (*http.Response, error) {
 	// A harmless request valid in the negotiated revision: ping before
 	// 2026-07-28; from then on ping is gone, and server/discover with the
@@ -79,6 +80,10 @@ func (e *Engine) probeRequest(ctx context.Context, target string, hdr http.Heade
 	req.Header.Set("Mcp-Method", method)
 	for k, vs := range hdr {
 		req.Header[k] = vs
+	}
+	if h := req.Header.Get("Host"); h != "" {
+		req.Host = h
+		req.Header.Del("Host")
 	}
 	resp, err := e.doResource(req)
 	if err != nil {

@@ -1,10 +1,7 @@
 package flow
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -22,45 +19,8 @@ import (
 // inspector on this machine.
 const probeOrigin = "http://localhost:6274"
 
-// probePing sends the probe's harmless request with hdr, and host as the
-// Host header when given; it returns the response, body closed.
-func (e *Engine) probePing(ctx context.Context, hdr http.Header, host string) (*http.Response, error) {
-	v := e.negotiatedVersion()
-	if v == "" {
-		v = probeVersion
-	}
-	method, body := "ping", `{"jsonrpc":"2.0","id":"mcpwalk-probe","method":"ping"}`
-	if v >= "2026-07-28" {
-		method = "server/discover"
-		body = fmt.Sprintf(`{"jsonrpc":"2.0","id":"mcpwalk-probe","method":%q,"params":{"_meta":{`+
-			`"io.modelcontextprotocol/protocolVersion":%q,"io.modelcontextprotocol/clientCapabilities":{},`+
-			`"io.modelcontextprotocol/clientInfo":{"name":"mcpwalk","version":%q}}}}`, method, v, e.cfg.Version)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.serverURL, bytes.NewReader([]byte(body)))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json, text/event-stream")
-	req.Header.Set("MCP-Protocol-Version", v)
-	req.Header.Set("Mcp-Method", method)
-	for k, vs := range hdr {
-		req.Header[k] = vs
-	}
-	if host != "" {
-		req.Host = host
-	}
-	resp, err := e.deps.HTTP.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("POST %s: %s", e.serverURL, e.netErr(err))
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
-	return resp, nil
-}
-
 func (e *Engine) probeEmptyBearer(ctx context.Context, s *stepCtx) error {
-	resp, err := e.probePing(ctx, e.withSession(http.Header{"Authorization": {"Bearer"}}), "")
+	resp, err := e.probeRequest(ctx, e.serverURL, e.withSession(http.Header{"Authorization": {"Bearer"}}))
 	if err != nil {
 		return err
 	}
@@ -83,8 +43,8 @@ func (e *Engine) probeHost(ctx context.Context, s *stepCtx) error {
 		s.res.Summary = "not a server on this machine: DNS rebinding concerns local servers"
 		return nil
 	}
-	hdr := e.withSession(http.Header{"Authorization": {"Bearer " + e.token.AccessToken}})
-	resp, err := e.probePing(ctx, hdr, "mcpwalk-probe.invalid")
+	hdr := e.withSession(http.Header{"Authorization": {"Bearer " + e.token.AccessToken}, "Host": {"mcpwalk-probe.invalid"}})
+	resp, err := e.probeRequest(ctx, e.serverURL, hdr)
 	if err != nil {
 		return err
 	}
@@ -104,7 +64,7 @@ func (e *Engine) probeHost(ctx context.Context, s *stepCtx) error {
 // probeCORSDiscovery checks what the preflight probe cannot: whether a
 // browser may read the 401's challenge, and fetch the metadata documents.
 func (e *Engine) probeCORSDiscovery(ctx context.Context, s *stepCtx) error {
-	resp, err := e.probePing(ctx, http.Header{"Origin": {probeOrigin}}, "")
+	resp, err := e.probeRequest(ctx, e.serverURL, http.Header{"Origin": {probeOrigin}})
 	if err != nil {
 		return err
 	}
