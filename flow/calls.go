@@ -3,6 +3,7 @@ package flow
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -30,13 +31,17 @@ func (e *Engine) Call(ctx context.Context, c Call) (json.RawMessage, error) {
 	}
 	var out json.RawMessage
 	err := e.run(ctx, c.ID(), func(ctx context.Context, s *stepCtx) error {
-		var res any
-		var summary string
-		var err error
-		if isSkillsMethod(c.Method) {
-			res, summary, err = e.doSkills(ctx, s, c)
-		} else {
-			res, summary, err = e.doCall(ctx, c)
+		res, summary, err := e.callOnce(ctx, s, c)
+		if errors.Is(err, mcp.ErrConnectionClosed) && len(e.deps.Recorder.Snapshot(s.col)) == 0 {
+			// The SDK ends the session when a request fails in some ways (a
+			// 4xx without a JSON-RPC body, say), and every later call then
+			// fails at once, before sending anything, which says nothing
+			// about the server. Connect again and make the call once more.
+			e.note(StepConnect, "the MCP session was closed after an earlier failure: connecting again for %s", c.ID())
+			if cerr := e.RunStep(ctx, StepConnect); cerr != nil {
+				return fail("See the connect step.", "%s: the session had ended, and connecting again failed: %v", c.Method, cerr)
+			}
+			res, summary, err = e.callOnce(ctx, s, c)
 		}
 		if err != nil {
 			return fail("See the exchanges: the server's JSON-RPC error or HTTP status says why.", "%s: %v", c.Method, err)
@@ -53,6 +58,14 @@ func (e *Engine) Call(ctx context.Context, c Call) (json.RawMessage, error) {
 		return nil
 	})
 	return out, err
+}
+
+// callOnce makes the call on the current session.
+func (e *Engine) callOnce(ctx context.Context, s *stepCtx, c Call) (any, string, error) {
+	if isSkillsMethod(c.Method) {
+		return e.doSkills(ctx, s, c)
+	}
+	return e.doCall(ctx, c)
 }
 
 // missingCapability says why an optional call cannot be made, or "".

@@ -113,8 +113,8 @@ func (h *oauthHandler) Authorize(ctx context.Context, req *http.Request, resp *h
 		}
 		challenged := strings.Fields(c.Params["scope"])
 		if len(challenged) > 0 && len(difference(challenged, e.requested)) == 0 {
-			return fmt.Errorf("%s answered 403 insufficient_scope for scope %q, which the token already has; "+
-				"the server rejects scopes it was granted", req.URL.Redacted(), c.Params["scope"])
+			return fmt.Errorf("%s answered 403 insufficient_scope for scope %q, which was already requested (the token was granted %q); "+
+				"authorizing again would ask for nothing new", req.URL.Redacted(), c.Params["scope"], strings.Join(grantedOf(e.token, e.requested), " "))
 		}
 		e.note(StepAuthorize, "403 insufficient_scope: re-authorizing with scope %q added", c.Params["scope"])
 		return e.reauthorize(ctx, c, challenged)

@@ -174,6 +174,9 @@ func (e *Engine) checkIncremental(s *stepCtx, as []answer) {
 
 // grantedOf is the scope the token response granted, else what was asked.
 func grantedOf(tok *oauth2.Token, requested []string) []string {
+	if tok == nil {
+		return requested
+	}
 	if sc, ok := tok.Extra("scope").(string); ok && sc != "" {
 		return strings.Fields(sc)
 	}
