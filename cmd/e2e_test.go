@@ -256,7 +256,13 @@ func TestCheckTypeScriptExampleServerStrict(t *testing.T) {
 
 // The reference "everything" server needs no authorization: the probe
 // says so, the OAuth steps are skipped, and the MCP half works — lists,
-// a tool call, a resource read, a prompt.
+// a tool call, a resource read, a prompt. What it does wrong, run locally
+// over streamable HTTP (dist/transports/streamableHttp.js, 2026.8.31): it
+// answers requests carrying any Origin (its CORS middleware allows "*")
+// and any Host (its transport is made without the SDK's DNS-rebinding
+// protection), so a web page whose own name resolves to 127.0.0.1 can
+// drive it. The MCP transports spec asks a local server to validate
+// Origin; both probes say so as warnings.
 func TestCheckEverythingServer(t *testing.T) {
 	url := testpeer.StartEverything(t)
 	code, out, errOut := run(t, "check", "--json", url)
@@ -275,9 +281,9 @@ func TestCheckEverythingServer(t *testing.T) {
 			t.Errorf("%s = %q, want pass", id, st[id])
 		}
 	}
-	// Nothing is wrong with it; the one note says it needs no authorization.
-	if got := findingList(r); got != "probe.no-auth:info" {
-		t.Errorf("findings = %s, want probe.no-auth:info", got)
+	want := "probe.no-auth:info probes.origin-not-validated:warning probes.host-not-validated:warning"
+	if got := findingList(r); got != want {
+		t.Errorf("findings = %s\nwant       %s", got, want)
 	}
 	code, out, errOut = run(t, "call", url, "tools/call", "echo", "--arg", "message=hello everything")
 	if code != ExitOK || !strings.Contains(out.String(), "hello everything") {

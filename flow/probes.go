@@ -17,14 +17,16 @@ import (
 // Probes test the server's own enforcement, each as a step "probes:<name>".
 // They never send the walk's token anywhere but the server it was issued
 // for. Run them after Connect.
+//
+// A server that asked for no authorization gets only the DNS-rebinding
+// probes (a foreign Origin, a foreign Host): with nothing else between a
+// web page and a local server, they are what protects it.
 func (e *Engine) Probes(ctx context.Context) {
-	if !e.authNeeded {
-		return
-	}
-	for _, p := range []struct {
+	type probe struct {
 		name string
 		fn   func(context.Context, *stepCtx) error
-	}{
+	}
+	probes := []probe{
 		{"no-token", e.probeNoToken},
 		{"invalid-token", e.probeInvalidToken},
 		{"query-token", e.probeQueryToken},
@@ -40,7 +42,11 @@ func (e *Engine) Probes(ctx context.Context) {
 		{"host", e.probeHost},
 		{"redirect-uri", e.probeRedirectURI},
 		{"pkce", e.probePKCE},
-	} {
+	}
+	if !e.authNeeded {
+		probes = []probe{{"origin", e.probeOrigin}, {"host", e.probeHost}}
+	}
+	for _, p := range probes {
 		// A probe's failure is a finding about the server, not a reason to
 		// stop probing: run ignores the error here on purpose.
 		_ = e.run(ctx, "probes:"+p.name, p.fn)
@@ -92,6 +98,15 @@ func (e *Engine) probeRequest(ctx context.Context, target string, hdr http.Heade
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
 	return resp, nil
+}
+
+// withToken adds the walk's token, if it has one: a probe that is not about
+// the token must get past the authorization check to test anything.
+func (e *Engine) withToken(h http.Header) http.Header {
+	if e.token != nil {
+		h.Set("Authorization", "Bearer "+e.token.AccessToken)
+	}
+	return h
 }
 
 // withSession adds the session id, if the session has one: a stateful
@@ -225,10 +240,7 @@ func (e *Engine) probeSessionWithoutToken(ctx context.Context, s *stepCtx) error
 }
 
 func (e *Engine) probeOrigin(ctx context.Context, s *stepCtx) error {
-	if e.token == nil {
-		return nil
-	}
-	hdr := e.withSession(http.Header{"Authorization": {"Bearer " + e.token.AccessToken}, "Origin": {"https://mcpwalk-probe.invalid"}})
+	hdr := e.withSession(e.withToken(http.Header{"Origin": {"https://mcpwalk-probe.invalid"}}))
 	resp, err := e.probeRequest(ctx, e.serverURL, hdr)
 	if err != nil {
 		return err

@@ -39,11 +39,11 @@ func (e *Engine) probeEmptyBearer(ctx context.Context, s *stepCtx) error {
 
 func (e *Engine) probeHost(ctx context.Context, s *stepCtx) error {
 	u, err := url.Parse(e.serverURL)
-	if err != nil || !discovery.IsLoopbackHost(u.Hostname()) || e.token == nil {
+	if err != nil || !discovery.IsLoopbackHost(u.Hostname()) {
 		s.res.Summary = "not a server on this machine: DNS rebinding concerns local servers"
 		return nil
 	}
-	hdr := e.withSession(http.Header{"Authorization": {"Bearer " + e.token.AccessToken}, "Host": {"mcpwalk-probe.invalid"}})
+	hdr := e.withSession(e.withToken(http.Header{"Host": {"mcpwalk-probe.invalid"}}))
 	resp, err := e.probeRequest(ctx, e.serverURL, hdr)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mcpwalk/mcpwalk/internal/check"
 )
 
 func TestProbes(t *testing.T) {
@@ -59,5 +60,39 @@ func TestProbes(t *testing.T) {
 			}
 			assertNoSecrets(t, h, &f)
 		})
+	}
+}
+
+// A server without authorization gets the DNS-rebinding probes only, sent
+// without a token: the fake refuses a foreign Origin itself, and the Go
+// SDK's handler behind it a foreign Host (its DNS-rebinding protection for
+// servers on loopback). The everything server's e2e test shows both served.
+func TestProbesWithoutAuthorization(t *testing.T) {
+	f := (&fake{open: true}).start(t)
+	h := newHarness(t, Config{ServerURL: f.url(), Probes: true, Calls: []Call{{Method: "tools/list"}}})
+	if err := h.e.Run(context.Background()); err != nil {
+		t.Fatalf("Run: %v\n%v", err, stepIDs(h.e.Results()))
+	}
+	var probes []string
+	for _, r := range h.e.Results() {
+		if strings.HasPrefix(r.ID, "probes:") {
+			probes = append(probes, r.ID)
+		}
+	}
+	if diff := cmp.Diff([]string{"probes:origin", "probes:host"}, probes); diff != "" {
+		t.Errorf("probes (-want +got):\n%s", diff)
+	}
+	if r := h.step(t, "probes:origin"); !hasCheck(r, "probes.origin", check.Pass) {
+		t.Errorf("probes:origin checks %+v", r.Checks)
+	}
+	if r := h.step(t, "probes:host"); !hasCheck(r, "probes.host", check.Pass) {
+		t.Errorf("probes:host checks %+v", r.Checks)
+	}
+	for _, r := range h.e.Results() {
+		for _, ex := range r.Exchanges {
+			if ex.RequestHeaders.Get("Authorization") != "" {
+				t.Errorf("%s sent Authorization to a server that asked for none", r.ID)
+			}
+		}
 	}
 }
