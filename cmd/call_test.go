@@ -102,3 +102,47 @@ func TestExitCodes(t *testing.T) {
 		t.Errorf("--dpop sometimes: exit %d, want %d (%s)", code, ExitUsage, errOut)
 	}
 }
+
+// --redirect-uri gives host, port and path of the loopback redirect URI
+// for a client registered with a fixed one.
+func TestRedirectURIFlag(t *testing.T) {
+	for _, tt := range []struct {
+		args       []string
+		host, path string
+		port       int
+		usage      bool
+	}{
+		{args: []string{"--redirect-uri", "http://localhost:3118/callback"}, host: "localhost", port: 3118, path: "/callback"},
+		{args: []string{"--redirect-uri", "http://127.0.0.1/oauth/cb"}, host: "127.0.0.1", path: "/oauth/cb"},
+		{args: []string{"--redirect-uri", "http://[::1]:9000"}, host: "::1", port: 9000, path: "/"},
+		{args: []string{"--redirect-uri", "http://localhost:3118/cb", "--callback-port", "3118"}, host: "localhost", port: 3118, path: "/cb"},
+		{args: []string{"--redirect-uri", "http://localhost:3118/cb", "--callback-port", "4000"}, usage: true},
+		{args: []string{"--redirect-uri", "https://localhost:3118/cb"}, usage: true},
+		{args: []string{"--redirect-uri", "http://app.example.com/cb"}, usage: true},
+		{args: []string{"--redirect-uri", "http://localhost:3118/cb?x=1"}, usage: true},
+		{args: []string{"--redirect-uri", "http://localhost:99999/cb"}, usage: true},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			io, _, _ := TestIO()
+			var got *CheckOptions
+			c := NewCmdCheck(NewFactory(io), func(o *CheckOptions) error { got = o; return nil })
+			c.SetArgs(append(tt.args, "https://mcp.example.com/mcp"))
+			c.SilenceErrors, c.SilenceUsage = true, true
+			err := c.Execute()
+			var ue errUsage
+			if tt.usage {
+				if !errors.As(err, &ue) {
+					t.Fatalf("err = %v, want a usage error", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := got.config(got.Server)
+			if cfg.CallbackHost != tt.host || cfg.CallbackPort != tt.port || cfg.CallbackPath != tt.path {
+				t.Errorf("callback %s:%d%s, want %s:%d%s", cfg.CallbackHost, cfg.CallbackPort, cfg.CallbackPath, tt.host, tt.port, tt.path)
+			}
+		})
+	}
+}

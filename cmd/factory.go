@@ -57,8 +57,8 @@ func (f *Factory) listen() flow.Listen {
 	if f.Listen != nil {
 		return f.Listen
 	}
-	return func(ctx context.Context, port int, path string) (flow.Receiver, error) {
-		r, err := loopback.Start(ctx, loopback.Options{Port: port, Path: path})
+	return func(ctx context.Context, at flow.CallbackAddr) (flow.Receiver, error) {
+		r, err := loopback.Start(ctx, loopback.Options{Host: at.Host, Port: at.Port, Path: at.Path})
 		if err != nil {
 			return nil, err
 		}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -54,17 +56,54 @@ func (c *clientFlags) addFlags(fs *pflag.FlagSet) {
 
 // callbackFlags shape the authorize step.
 type callbackFlags struct {
-	Port      int
-	Headless  bool
-	NoBrowser bool
-	AuthWait  time.Duration
+	Port        int
+	RedirectURI string
+	// host and path come from RedirectURI (validate).
+	host, path string
+	Headless   bool
+	NoBrowser  bool
+	AuthWait   time.Duration
 }
 
 func (c *callbackFlags) addFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&c.Port, "callback-port", 0, "loopback port for the redirect URI (default: any free port)")
+	fs.StringVar(&c.RedirectURI, "redirect-uri", "", "the loopback redirect URI to use, for a client registered with a fixed one: http://127.0.0.1|localhost|[::1][:PORT]/PATH (default http://127.0.0.1:<any free port>/callback)")
 	fs.BoolVar(&c.Headless, "headless", false, "complete authorization without a browser, following the authorization server's redirects")
 	fs.BoolVar(&c.NoBrowser, "no-browser", false, "print the authorization URL instead of opening a browser")
 	fs.DurationVar(&c.AuthWait, "auth-wait", 5*time.Minute, "how long to wait for the browser to come back")
+}
+
+// validate checks --redirect-uri and takes its host, port and path.
+func (c *callbackFlags) validate() error {
+	if c.RedirectURI == "" {
+		return nil
+	}
+	u, err := url.Parse(c.RedirectURI)
+	if err != nil || u.Scheme != "http" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return usagef("--redirect-uri %q: expected http://127.0.0.1, localhost or [::1], an optional port and a path, nothing else", c.RedirectURI)
+	}
+	switch u.Hostname() {
+	case "127.0.0.1", "localhost", "::1":
+	default:
+		return usagef("--redirect-uri %q: the host must be a loopback one (127.0.0.1, localhost or [::1]): mcpwalk receives the redirect itself (RFC 8252 §7.3)", c.RedirectURI)
+	}
+	port := 0
+	if p := u.Port(); p != "" {
+		if port, err = strconv.Atoi(p); err != nil || port < 1 || port > 65535 {
+			return usagef("--redirect-uri %q: port %q is not one", c.RedirectURI, p)
+		}
+	}
+	if c.Port != 0 && port != 0 && c.Port != port {
+		return usagef("--redirect-uri names port %d, --callback-port %d: give one", port, c.Port)
+	}
+	if port != 0 {
+		c.Port = port
+	}
+	c.host, c.path = u.Hostname(), u.Path
+	if c.path == "" {
+		c.path = "/"
+	}
+	return nil
 }
 
 // outputFlags choose what is printed.
@@ -93,6 +132,9 @@ func (g *gradingFlags) addFlags(fs *pflag.FlagSet) {
 
 func (w *walkFlags) validate() error {
 	if err := w.Client.validate(); err != nil {
+		return err
+	}
+	if err := w.Callback.validate(); err != nil {
 		return err
 	}
 	switch w.Elicitation {
@@ -213,7 +255,9 @@ func config(server string, c clientFlags, cb callbackFlags, protocol string) flo
 		DPoP:              c.DPoP,
 		Assertion:         c.Assertion,
 		IdP:               idp(c),
+		CallbackHost:      cb.host,
 		CallbackPort:      cb.Port,
+		CallbackPath:      cb.path,
 		Headless:          cb.Headless,
 		AuthWait:          cb.AuthWait,
 		ProtocolVersion:   protocol,

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/mcpwalk/mcpwalk/internal/check"
@@ -238,13 +237,10 @@ func (e *Engine) ensureReceiver(ctx context.Context) error {
 	if e.receiver != nil {
 		return nil
 	}
-	port := 0
-	if u, err := url.Parse(e.client.RedirectURI); err == nil {
-		port, _ = strconv.Atoi(u.Port())
-	}
-	r, err := e.deps.Listen(ctx, port, e.cfg.CallbackPath)
+	at := e.callbackAddr(e.client.RedirectURI, 0)
+	r, err := e.deps.Listen(ctx, at)
 	if err != nil {
-		return fail("Free the port, or pick a fixed one with --callback-port.", "listening again for the redirect on port %d: %v", port, err)
+		return fail("Free the port, or pick a fixed one with --callback-port.", "listening again for the redirect on port %d: %v", at.Port, err)
 	}
 	e.receiver = r
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/mcpwalk/mcpwalk/internal/record"
@@ -28,6 +29,10 @@ type Config struct {
 	Scopes []string
 	// Resource overrides the RFC 8707 resource parameter.
 	Resource string
+	// CallbackHost is the redirect URI's host: "127.0.0.1" (default, RFC
+	// 8252 §7.3), "localhost" or "::1", for authorization servers whose
+	// registered redirect URI names one of the others.
+	CallbackHost string
 	// CallbackPort fixes the loopback redirect port (0 = ephemeral).
 	CallbackPort int
 	// CallbackPath is the redirect URI path (default "/callback").
@@ -138,7 +143,26 @@ type Receiver interface {
 }
 
 // Listen starts a receiver on 127.0.0.1:port at path.
-type Listen func(ctx context.Context, port int, path string) (Receiver, error)
+type Listen func(ctx context.Context, at CallbackAddr) (Receiver, error)
+
+// CallbackAddr is where a receiver listens: the redirect URI's host
+// ("127.0.0.1", "localhost" or "::1"), port (0 = any free one) and path.
+type CallbackAddr struct {
+	Host string
+	Port int
+	Path string
+}
+
+// callbackAddr is where the redirect URI u points, or, when u is not one,
+// the configured callback with the given port.
+func (e *Engine) callbackAddr(u string, port int) CallbackAddr {
+	at := CallbackAddr{Host: e.cfg.CallbackHost, Port: port, Path: e.cfg.CallbackPath}
+	if p, err := url.Parse(u); err == nil && p.Host != "" {
+		at.Host, at.Path = p.Hostname(), p.Path
+		at.Port, _ = strconv.Atoi(p.Port())
+	}
+	return at
+}
 
 // Gate is asked before each step; the TUI blocks here to step through a
 // walk. It may return an error to stop the walk.

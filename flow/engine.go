@@ -83,6 +83,9 @@ func New(cfg Config, deps Deps) *Engine {
 	if cfg.CallbackPath == "" {
 		cfg.CallbackPath = "/callback"
 	}
+	if cfg.CallbackHost == "" {
+		cfg.CallbackHost = "127.0.0.1"
+	}
 	if cfg.ClientName == "" {
 		cfg.ClientName = "mcpwalk"
 	}

@@ -2,6 +2,7 @@ package flow
 
 import (
 	"context"
+	"net"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -78,11 +79,11 @@ func newHarness(t *testing.T, cfg Config) *harness {
 		HTTP:     record.NewClient(rec, record.ClientOptions{Timeout: 10 * time.Second}),
 		Recorder: rec,
 		Secrets:  h.red,
-		Listen: func(ctx context.Context, port int, path string) (Receiver, error) {
-			if port == 0 {
-				port = 45678
+		Listen: func(ctx context.Context, at CallbackAddr) (Receiver, error) {
+			if at.Port == 0 {
+				at.Port = 45678
 			}
-			last = &fakeReceiver{redirect: "http://127.0.0.1:" + itoa(port) + path, ch: make(chan url.Values, 1)}
+			last = &fakeReceiver{redirect: "http://" + net.JoinHostPort(at.Host, itoa(at.Port)) + at.Path, ch: make(chan url.Values, 1)}
 			return last, nil
 		},
 		Observer: h,

@@ -3,6 +3,7 @@ package flow
 import (
 	"net/http"
 	"net/url"
+	"slices"
 )
 
 // The fake's rules for clients and scopes: which redirect URIs it accepts,
@@ -25,7 +26,7 @@ func (f *fake) redirectOK(clientID, raw string) bool {
 	cl, ok := f.clients[clientID]
 	f.mu.Unlock()
 	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "http" || u.Hostname() != "127.0.0.1" {
+	if err != nil || u.Scheme != "http" || !slices.Contains([]string{"127.0.0.1", "localhost", "::1"}, u.Hostname()) {
 		return false
 	}
 	if !ok || cl.redirects == nil {

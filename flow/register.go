@@ -8,9 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"net/url"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/mcpwalk/mcpwalk/internal/check"
@@ -49,7 +47,7 @@ func (e *Engine) register(ctx context.Context, s *stepCtx) error {
 	if e.cfg.ClientID == "" && e.storedClient != nil && e.reuseRegistration(ctx, s) {
 		return nil
 	}
-	r, err := e.deps.Listen(ctx, e.cfg.CallbackPort, e.cfg.CallbackPath)
+	r, err := e.deps.Listen(ctx, e.callbackAddr("", e.cfg.CallbackPort))
 	if err != nil {
 		callbackPortProblem(s, e.cfg.CallbackPort, err)
 		return nil
@@ -259,17 +257,20 @@ func (e *Engine) reuseRegistration(ctx context.Context, s *stepCtx) bool {
 	if c.Source == "cimd" && (e.cfg.ClientMetadataURL != c.ClientID || !e.as.ClientIDMetadataDocumentSupported) {
 		return false
 	}
-	port, path := 0, e.cfg.CallbackPath
-	if u, err := url.Parse(c.RedirectURI); err == nil {
-		port, _ = strconv.Atoi(u.Port())
-		path = u.Path
-	}
+	at := e.callbackAddr(c.RedirectURI, 0)
+	port := at.Port
 	if e.cfg.CallbackPort != 0 && e.cfg.CallbackPort != port {
 		s.add(check.New("register.stored-port", check.Info, specRegistration, "",
 			"the stored registration of %q uses redirect port %d, --callback-port asks for %d: registering again", c.ClientID, port, e.cfg.CallbackPort))
 		return false
 	}
-	r, err := e.deps.Listen(ctx, port, path)
+	if at.Host != e.cfg.CallbackHost || at.Path != e.cfg.CallbackPath {
+		s.add(check.New("register.stored-port", check.Info, specRegistration, "",
+			"the stored registration of %q redirects to %s, not to host %s and path %s as asked: registering again",
+			c.ClientID, c.RedirectURI, e.cfg.CallbackHost, e.cfg.CallbackPath))
+		return false
+	}
+	r, err := e.deps.Listen(ctx, at)
 	if err != nil {
 		s.add(check.New("register.stored-port", check.Info, specRegistration, "",
 			"the stored registration of %q redirects to %s, but that port cannot be used (%v): registering again", c.ClientID, c.RedirectURI, err))

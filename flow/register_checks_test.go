@@ -41,8 +41,8 @@ func TestRegisterChecks(t *testing.T) {
 		msg    string
 	}{
 		{name: "callback port in use", change: func(h *harness) {
-			h.e.deps.Listen = func(ctx context.Context, port int, path string) (Receiver, error) {
-				return nil, fmt.Errorf("listen tcp4 127.0.0.1:%d: bind: address already in use: %w", port, syscall.EADDRINUSE)
+			h.e.deps.Listen = func(ctx context.Context, at CallbackAddr) (Receiver, error) {
+				return nil, fmt.Errorf("listen tcp4 127.0.0.1:%d: bind: address already in use: %w", at.Port, syscall.EADDRINUSE)
 			}
 		}, cfg: func(*fake) Config { return Config{CallbackPort: 3118} },
 			id: "register.callback-port", status: check.Fail, msg: "cannot listen for the authorization response on 127.0.0.1:3118"},

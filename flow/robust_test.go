@@ -21,7 +21,7 @@ func walkAgainst(t *testing.T, serverURL string) ([]StepResult, error) {
 	deps := Deps{
 		HTTP:     record.NewClient(rec, record.ClientOptions{Timeout: 300 * time.Millisecond, MaxRedirects: 5}),
 		Recorder: rec, Secrets: red,
-		Listen: func(ctx context.Context, port int, path string) (Receiver, error) {
+		Listen: func(ctx context.Context, _ CallbackAddr) (Receiver, error) {
 			return &fakeReceiver{redirect: "http://127.0.0.1:45678/callback"}, nil
 		},
 	}

@@ -106,7 +106,7 @@ func (r *fakeReceiver) Wait(ctx context.Context) (url.Values, error) {
 	}
 }
 
-func fakeListen(context.Context, int, string) (flow.Receiver, error) {
+func fakeListen(context.Context, flow.CallbackAddr) (flow.Receiver, error) {
 	return &fakeReceiver{closed: make(chan struct{})}, nil
 }
 

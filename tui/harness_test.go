@@ -21,8 +21,8 @@ import (
 func init() { lipgloss.SetColorProfile(termenv.Ascii) }
 
 // testListen is the real loopback receiver as a flow.Listen.
-func testListen(ctx context.Context, port int, path string) (flow.Receiver, error) {
-	r, err := loopback.Start(ctx, loopback.Options{Port: port, Path: path})
+func testListen(ctx context.Context, at flow.CallbackAddr) (flow.Receiver, error) {
+	r, err := loopback.Start(ctx, loopback.Options{Host: at.Host, Port: at.Port, Path: at.Path})
 	if err != nil {
 		return nil, err
 	}

@@ -178,7 +178,7 @@ func atAuthorize(t *testing.T) *unit {
 		u.key("n")
 		u.finish()
 	}
-	if _, err := u.m.box.listen(t.Context(), 0, "/callback"); err != nil {
+	if _, err := u.m.box.listen(t.Context(), flow.CallbackAddr{Path: "/callback"}); err != nil {
 		t.Fatal(err)
 	}
 	u.key("n")

@@ -51,7 +51,7 @@ func TestPasteBox(t *testing.T) {
 	if err := box.paste("http://127.0.0.1:9999/callback?code=x"); err != errNoReceiver {
 		t.Fatalf("paste with no receiver: %v", err)
 	}
-	r, err := box.listen(t.Context(), 0, "/callback")
+	r, err := box.listen(t.Context(), flow.CallbackAddr{Path: "/callback"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestPasteBox(t *testing.T) {
 func TestPasteReceiverRealCallbackWins(t *testing.T) {
 	f := startFake(t)
 	box := newPasteBox(testListen)
-	r, err := box.listen(t.Context(), 0, "/callback")
+	r, err := box.listen(t.Context(), flow.CallbackAddr{Path: "/callback"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,8 +27,8 @@ type pasteBox struct {
 func newPasteBox(inner flow.Listen) *pasteBox { return &pasteBox{inner: inner} }
 
 // listen is the flow.Listen the engine gets.
-func (b *pasteBox) listen(ctx context.Context, port int, path string) (flow.Receiver, error) {
-	r, err := b.inner(ctx, port, path)
+func (b *pasteBox) listen(ctx context.Context, at flow.CallbackAddr) (flow.Receiver, error) {
+	r, err := b.inner(ctx, at)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 // Package loopback receives the OAuth authorization response on a loopback
-// redirect URI (RFC 8252 §7.3): it binds 127.0.0.1, serves one callback path
-// and hands the first callback to Wait.
+// redirect URI (RFC 8252 §7.3): it binds 127.0.0.1 (or ::1, or both for
+// "localhost"), serves one callback path and hands the first callback to
+// Wait.
 package loopback
 
 import (
@@ -36,7 +37,13 @@ var ErrDuplicateParameter = errors.New("callback repeats a parameter that must a
 
 // Options configures Start.
 type Options struct {
-	// Port to bind on 127.0.0.1; 0 picks a free one.
+	// Host is the redirect URI's host: "127.0.0.1" (the default, as RFC
+	// 8252 §7.3 recommends), "::1", or "localhost" for authorization
+	// servers that registered that name; localhost binds 127.0.0.1 and,
+	// when it can, ::1 on the same port, since a browser may resolve the
+	// name to either.
+	Host string
+	// Port to bind; 0 picks a free one.
 	Port int
 	// Path of the redirect URI; DefaultPath when empty. Must start with "/".
 	Path string
@@ -83,8 +90,9 @@ type Receiver struct {
 	closeErr  error
 }
 
-// Start binds 127.0.0.1:o.Port and serves the callback path in the
-// background. ctx bounds only the bind; call Close to stop serving.
+// Start binds the loopback address of o.Host on o.Port and serves the
+// callback path in the background. ctx bounds only the bind; call Close to
+// stop serving.
 func Start(ctx context.Context, o Options) (*Receiver, error) {
 	if o.Path == "" {
 		o.Path = DefaultPath
@@ -96,19 +104,19 @@ func Start(ctx context.Context, o Options) (*Receiver, error) {
 		return nil, fmt.Errorf("loopback: port %d is out of range 0-65535", o.Port)
 	}
 
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(o.Port))
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp4", addr)
+	lns, err := listen(ctx, o.Host, o.Port)
 	if err != nil {
-		if errors.Is(err, syscall.EADDRINUSE) {
-			return nil, fmt.Errorf("loopback: cannot listen on %s: the port is already in use (EADDRINUSE); pick another port or use port 0 for any free one: %w", addr, err)
-		}
-		return nil, fmt.Errorf("loopback: cannot listen on %s: %w", addr, err)
+		return nil, err
+	}
+	port := lns[0].Addr().(*net.TCPAddr).Port
+	host := o.Host
+	if host == "" {
+		host = "127.0.0.1"
 	}
 
 	r := &Receiver{
 		opts:        o,
-		redirectURI: fmt.Sprintf("http://127.0.0.1:%d%s", ln.Addr().(*net.TCPAddr).Port, o.Path),
+		redirectURI: "http://" + net.JoinHostPort(host, strconv.Itoa(port)) + o.Path,
 		delivered:   make(chan struct{}),
 		closed:      make(chan struct{}),
 		serveDone:   make(chan struct{}),
@@ -126,11 +134,58 @@ func Start(ctx context.Context, o Options) (*Receiver, error) {
 		// not land in the middle of the user's terminal.
 		ErrorLog: log.New(io.Discard, "", 0),
 	}
+	var serving sync.WaitGroup
+	for _, ln := range lns {
+		serving.Go(func() { _ = r.srv.Serve(ln) }) // returns ErrServerClosed after Close
+	}
 	go func() {
-		defer close(r.serveDone)
-		_ = r.srv.Serve(ln) // returns ErrServerClosed after Close
+		serving.Wait()
+		close(r.serveDone)
 	}()
 	return r, nil
+}
+
+// listen binds the loopback addresses of host on port: 127.0.0.1, ::1, or
+// for localhost 127.0.0.1 and then ::1 on the port the first got (skipped
+// when this machine has no ::1, or something else holds that port there).
+func listen(ctx context.Context, host string, port int) ([]net.Listener, error) {
+	var lc net.ListenConfig
+	bind := func(network, ip string, port int) (net.Listener, error) {
+		addr := net.JoinHostPort(ip, strconv.Itoa(port))
+		ln, err := lc.Listen(ctx, network, addr)
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return nil, fmt.Errorf("loopback: cannot listen on %s: the port is already in use (EADDRINUSE); pick another port or use port 0 for any free one: %w", addr, err)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("loopback: cannot listen on %s: %w", addr, err)
+		}
+		return ln, nil
+	}
+	switch host {
+	case "", "127.0.0.1":
+		ln, err := bind("tcp4", "127.0.0.1", port)
+		if err != nil {
+			return nil, err
+		}
+		return []net.Listener{ln}, nil
+	case "::1":
+		ln, err := bind("tcp6", "::1", port)
+		if err != nil {
+			return nil, err
+		}
+		return []net.Listener{ln}, nil
+	case "localhost":
+		v4, err := bind("tcp4", "127.0.0.1", port)
+		if err != nil {
+			return nil, err
+		}
+		lns := []net.Listener{v4}
+		if v6, err := bind("tcp6", "::1", v4.Addr().(*net.TCPAddr).Port); err == nil {
+			lns = append(lns, v6)
+		}
+		return lns, nil
+	}
+	return nil, fmt.Errorf("loopback: redirect URI host %q: expected 127.0.0.1, ::1 or localhost", host)
 }
 
 // RedirectURI is the URI to register and send as redirect_uri, built from the

@@ -95,8 +95,35 @@ func TestRedirectURI(t *testing.T) {
 	}
 }
 
+// A receiver for "localhost" names it in the redirect URI and answers on
+// 127.0.0.1 and, where the machine has it, on ::1 at the same port: a
+// browser may resolve localhost to either.
+func TestLocalhostRedirectURI(t *testing.T) {
+	r := start(t, Options{Host: "localhost", State: "st-l"})
+	m := regexp.MustCompile(`^http://localhost:([1-9][0-9]*)/callback$`).FindStringSubmatch(r.RedirectURI())
+	if m == nil {
+		t.Fatalf("RedirectURI() = %q", r.RedirectURI())
+	}
+	if p := do(t, http.MethodGet, "http://127.0.0.1:"+m[1]+"/elsewhere"); p.status != http.StatusNotFound {
+		t.Errorf("127.0.0.1:%s answered %d for another path, want 404", m[1], p.status)
+	}
+	if ln, err := net.Listen("tcp6", "[::1]:0"); err == nil {
+		ln.Close()
+		if p := do(t, http.MethodGet, "http://[::1]:"+m[1]+"/elsewhere"); p.status != http.StatusNotFound {
+			t.Errorf("[::1]:%s answered %d for another path, want 404", m[1], p.status)
+		}
+	} else {
+		t.Logf("no ::1 on this machine (%v): only 127.0.0.1 checked", err)
+	}
+	get(t, "http://127.0.0.1:"+m[1]+"/callback?code=c&state=st-l")
+	cb, err := r.Wait(context.Background())
+	if err != nil || cb.Query.Get("code") != "c" {
+		t.Fatalf("Wait = %+v, %v", cb, err)
+	}
+}
+
 func TestStartRejectsBadOptions(t *testing.T) {
-	for _, o := range []Options{{Path: "callback"}, {Path: "/cb?x=1"}, {Port: -1}, {Port: 70000}} {
+	for _, o := range []Options{{Path: "callback"}, {Path: "/cb?x=1"}, {Port: -1}, {Port: 70000}, {Host: "example.com"}, {Host: "0.0.0.0"}} {
 		if r, err := Start(context.Background(), o); err == nil {
 			r.Close()
 			t.Errorf("Start(%+v) succeeded, want an error", o)
