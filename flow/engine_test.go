@@ -2,9 +2,9 @@ package flow
 
 import (
 	"context"
-	"net"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
